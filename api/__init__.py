@@ -1,0 +1,41 @@
+"""The Flask app: ``create_app()`` wires a store to the SPARQL, REST and UI blueprints."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from flask import Flask
+
+from conflictkg.graph.store import Store, open_store
+
+from . import errors
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` may carry ``STORE`` (a :class:`Store` or a spec string).
+
+    >>> app = create_app({"STORE": "memory", "TESTING": True})
+    >>> app.test_client().get("/health").json["status"]
+    'ok'
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(
+        STORE=os.environ.get("CONFLICTKG_STORE", "memory"),
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.from_mapping(config)
+    store = app.config["STORE"]
+    if not isinstance(store, Store):
+        store = open_store(store)
+    app.extensions["conflictkg.store"] = store
+    app.json.sort_keys = False
+
+    errors.register(app)
+
+    from . import rest, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(rest.bp)
+    return app

@@ -1,0 +1,48 @@
+"""Every error the app returns is RFC 7807 ``application/problem+json``, registered in one place."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+PROBLEM = "application/problem+json"
+
+
+class Problem(HTTPException):
+    """An HTTP error with a problem title and detail, raised anywhere in the app."""
+
+    def __init__(self, status: int, detail: str, *, title: str | None = None, headers: dict | None = None,
+                 extra: dict | None = None) -> None:
+        super().__init__(description=detail)
+        self.code = status
+        self.title = title
+        self.extra_headers = headers or {}
+        self.extra = extra or {}
+
+
+def problem_response(status: int, title: str, detail: str, *, headers: dict | None = None,
+                     extra: dict | None = None) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **(extra or {})}
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _from_http_exception(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    title = getattr(exc, "title", None) or exc.name
+    headers = dict(getattr(exc, "extra_headers", {}) or {})
+    if status == 405 and exc.get_response().headers.get("Allow"):
+        headers["Allow"] = exc.get_response().headers["Allow"]
+    return problem_response(status, title, exc.description or title, headers=headers,
+                            extra=getattr(exc, "extra", None))
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _from_http_exception)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:  # pragma: no cover - a bug, reported as such
+        app.logger.exception("unhandled error")
+        return _from_http_exception(InternalServerError())

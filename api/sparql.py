@@ -1,0 +1,27 @@
+"""The SPARQL endpoint blueprint. It takes the app's store and knows nothing of the article."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+
+from conflictkg.graph.store import QueryError
+
+from .errors import Problem
+from .store import get_store
+
+bp = Blueprint("sparql", __name__)
+
+
+@bp.get("/sparql")
+def query() -> Response:
+    text = request.args.get("query")
+    if not text:
+        raise Problem(400, "missing the query parameter")
+    try:
+        result = get_store().query(text)
+    except QueryError as exc:
+        raise Problem(400, str(exc), title="Bad SPARQL query") from exc
+    if isinstance(result, ox.QueryTriples):
+        return Response(result.serialize(format=ox.RdfFormat.N_TRIPLES), mimetype="application/n-triples")
+    return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")

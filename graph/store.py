@@ -1,0 +1,231 @@
+"""The store seam: one small interface over the RDF engines conflictkg can run on.
+
+Everything above this module (queries, REST, SPARQL endpoint, exports) talks to a
+:class:`Store`; results are always pyoxigraph result objects (``QuerySolutions``,
+``QueryBoolean``, ``QueryTriples``) so callers serialize them the same way
+whatever the engine.
+
+>>> store = open_store("memory")
+>>> store.ask("ASK { ?s a <https://w3id.org/conflictkg/ontology#MissileStrike> }")
+True
+>>> empty = open_store("memory", seed=False)
+>>> len(empty)
+0
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Union
+
+import pyoxigraph as ox
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+
+#: File suffix → RDF format, for loading and dumping files.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+    "xml": ox.RdfFormat.RDF_XML,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "owl": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+
+
+class StoreError(Exception):
+    """A store could not be opened or could not do what was asked."""
+
+
+class QueryError(StoreError):
+    """The query or update text is not valid SPARQL, or the engine refused it."""
+
+
+def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
+    """The RDF format named by a short name, a media type or a file's suffix.
+
+    >>> rdf_format("events.ttl") == ox.RdfFormat.TURTLE
+    True
+    >>> rdf_format("application/n-quads") == ox.RdfFormat.N_QUADS
+    True
+    >>> rdf_format("x.gz")
+    Traceback (most recent call last):
+    ...
+    conflictkg.graph.store.StoreError: unknown RDF format: 'x.gz' (use one of ttl, nt, nq, trig, jsonld, rdf, n3)
+    """
+    text = str(name_or_path)
+    by_media = ox.RdfFormat.from_media_type(text.split(";")[0].strip()) if "/" in text and not Path(text).suffix else None
+    if by_media is not None:
+        return by_media
+    key = text.lower().rsplit(".", 1)[-1]
+    if key in RDF_FORMATS:
+        return RDF_FORMATS[key]
+    raise StoreError(f"unknown RDF format: {text!r} (use one of ttl, nt, nq, trig, jsonld, rdf, n3)")
+
+
+class Store:
+    """An RDF dataset with SPARQL query and update, backed by pyoxigraph.
+
+    ``generation`` grows by one on every write, so caches keyed on it are
+    invalidated the moment the data changes.
+    """
+
+    def __init__(self, inner: ox.Store, spec: str) -> None:
+        self._inner = inner
+        self.spec = spec
+        self.generation = 0
+        self._write_lock = threading.Lock()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        union_default_graph: bool = False,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; raise :class:`QueryError` on bad syntax."""
+        kwargs: dict = {}
+        if default_graph is not None:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+        if named_graphs is not None:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return self._inner.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(str(exc)) from exc
+        except (OSError, ValueError) as exc:
+            raise QueryError(str(exc)) from exc
+
+    def select(self, sparql: str, **kwargs) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Run a SELECT query and return its rows as dicts of bound variables."""
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def ask(self, sparql: str, **kwargs) -> bool:
+        result = self.query(sparql, **kwargs)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("not an ASK query")
+        return bool(result)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._inner.quads_for_pattern(None, None, None, None))
+
+    def __len__(self) -> int:
+        return len(self._inner)
+
+    def dump(self, output: IO[bytes] | str | Path | None = None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS,
+             *, from_graph: str | None = None) -> bytes | None:
+        """Serialize the store (or one graph of it); bytes when no output is given."""
+        kwargs: dict = {}
+        if from_graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(from_graph)
+        elif not fmt.supports_datasets:
+            kwargs["from_graph"] = ox.DefaultGraph()
+        return self._inner.dump(output, fmt, **kwargs)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def update(self, sparql: str) -> None:
+        """Apply a SPARQL 1.1 Update atomically; raise :class:`QueryError` on bad syntax."""
+        with self._write_lock:
+            try:
+                self._inner.update(sparql)
+            except SyntaxError as exc:
+                raise QueryError(str(exc)) from exc
+            except (OSError, ValueError) as exc:
+                raise QueryError(str(exc)) from exc
+            self.generation += 1
+
+    def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
+             to_graph: str | None = None) -> None:
+        """Add RDF data in one transaction: all of it or, on a parse error, none of it."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        kwargs: dict = {"format": fmt}
+        if base_iri:
+            kwargs["base_iri"] = base_iri
+        if to_graph is not None:
+            kwargs["to_graph"] = ox.NamedNode(to_graph)
+        with self._write_lock:
+            try:
+                self._inner.load(data, **kwargs)
+            except SyntaxError as exc:
+                raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+            self.generation += 1
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one transaction."""
+        with self._write_lock:
+            self._inner.extend(quads)
+            self.generation += 1
+
+    def flush(self) -> None:
+        """Make writes durable (a no-op in memory)."""
+        if hasattr(self._inner, "flush"):
+            self._inner.flush()
+
+    @property
+    def inner(self) -> ox.Store:
+        """The underlying pyoxigraph store, for bulk work that wants the raw engine."""
+        return self._inner
+
+
+def seed_store(store: Store) -> Store:
+    """Load the curated seed graph of the article into ``store``."""
+    from .seed import seed_graph_ntriples  # late: building the seed reads the data files
+
+    store.load(seed_graph_ntriples(), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
+    """Open the store named by ``spec`` (default: ``$CONFLICTKG_STORE`` or ``memory``).
+
+    - ``memory``: pyoxigraph in memory, with the seed graph loaded.
+    - ``oxigraph:PATH``: pyoxigraph on disk; a new, empty one is initialised with the seed.
+
+    ``seed=False`` leaves a new store empty.
+    """
+    spec = spec or os.environ.get("CONFLICTKG_STORE") or "memory"
+    if spec == "memory":
+        store = Store(ox.Store(), spec)
+        return seed_store(store) if seed else store
+    if spec.startswith("oxigraph:"):
+        path = spec.split(":", 1)[1]
+        if not path:
+            raise StoreError("oxigraph: needs a path, e.g. oxigraph:./kg.db")
+        try:
+            store = Store(ox.Store(path), spec)
+        except OSError as exc:
+            raise StoreError(f"cannot open {path}: {exc}") from exc
+        if seed and len(store) == 0:
+            seed_store(store)
+            store.flush()
+        return store
+    raise StoreError(f"unknown store {spec!r}: use memory or oxigraph:PATH")
+
+
+def load_file(store: Store, path: str | Path, fmt: ox.RdfFormat | None = None) -> None:
+    """Load one RDF file into ``store`` (the format from its suffix unless given)."""
+    path = Path(path)
+    fmt = fmt or rdf_format(path.name)
+    with open(path, "rb") as fh:
+        store.load(fh.read(), fmt, base_iri=path.resolve().as_uri())
