@@ -85,6 +85,8 @@ class _Builder:
             if key in self.event_ids:
                 return iri("event", key)
             raise SeedError(f"{where}: unknown actor, place or event {key!r}")
+        elif kind == "place" and self.actors.get(key, {}).get("type") == "State":
+            return iri("actor", key)  # a state is also its territory
         elif table is None or key not in table:
             raise SeedError(f"{where}: unknown {kind} {key!r}")
         return iri(kind, key)
@@ -165,6 +167,9 @@ class _Builder:
                 self.add(node, CK.role, _lit(spec["role"], lang="en"))
             if spec.get("wikidata"):
                 self.add(node, OWL.sameAs, WD[spec["wikidata"]])
+            if kind == "State":
+                self.add(node, RDF.type, CK.Place)
+                self.geometry(node, key, spec)
             for prop in ("member_of", "commands", "designated_by", "affiliated_with", "predecessor_of"):
                 for other in spec.get(prop, []):
                     self.add(node, CK[_camel(prop)], self.ref("actor", other, where))
@@ -184,12 +189,17 @@ class _Builder:
                 self.add(node, CK.country, self.ref("actor", spec["country"], where))
             if spec.get("within"):
                 self.add(node, CK.within, self.ref("place", spec["within"], where))
-            if spec.get("wkt"):
-                geom = iri("place", f"{key}-geometry")
-                self.add(node, GEO.hasGeometry, geom)
-                self.add(geom, RDF.type, GEO.Geometry)
-                self.add(geom, GEO.asWKT, _lit(spec["wkt"], GEO.wktLiteral))
+            if spec.get("comment"):
+                self.add(node, RDFS.comment, _lit(spec["comment"], lang="en"))
+            self.geometry(node, key, spec)
             self.evidence(node, spec.get("quotes"), where)
+
+    def geometry(self, node: str, key: str, spec: dict) -> None:
+        if spec.get("wkt"):
+            geom = iri("place", f"{key}-geometry")
+            self.add(node, GEO.hasGeometry, geom)
+            self.add(geom, RDF.type, GEO.Geometry)
+            self.add(geom, GEO.asWKT, _lit(spec["wkt"], GEO.wktLiteral))
 
     def build_events(self) -> None:
         for spec in self.data.get("events", []):
