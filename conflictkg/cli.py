@@ -6,11 +6,21 @@ of this one, so that each verb lives next to the library code it drives.
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
-from conflictkg.graph.store import StoreError, open_store
+from conflictkg.graph.accusations import accusations as graph_accusations
+from conflictkg.graph.actors import ACTOR_TYPES
+from conflictkg.graph.actors import actor as graph_actor
+from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.store import QueryError, StoreError, open_store
+from conflictkg.graph.strikes import FilterError
+from conflictkg.graph.strikes import strikes as graph_strikes
+from conflictkg.graph.timeline import timeline as graph_timeline
 
 STORE_HELP = "memory (default), oxigraph:PATH … (env CONFLICTKG_STORE)"
 
@@ -34,5 +44,168 @@ def main() -> None:
     """A knowledge graph of armed conflict events, with SPARQL and REST."""
 
 
-def run() -> None:  # pragma: no cover - console entry used by python -m
-    sys.exit(main())
+# -- output --------------------------------------------------------------------------------
+
+def print_table(columns: list[str], rows: list[list[str]]) -> None:
+    """Rows as an aligned plain-text table, the way ``sqlite3 -column`` prints them."""
+    widths = [len(c) for c in columns]
+    for row in rows:
+        widths = [max(w, len(v)) for w, v in zip(widths, row)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in rows:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})", err=True)
+
+
+def _domain(call, store_spec: str, **kwargs):
+    try:
+        return call(open_store_or_exit(store_spec), **kwargs)
+    except FilterError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+# -- query ---------------------------------------------------------------------------------
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS,
+}
+
+
+def read_query_text(text_or_file: str) -> str:
+    """The query itself, or the contents of the file (``-`` for stdin) it names."""
+    if text_or_file == "-":
+        return sys.stdin.read()
+    path = Path(text_or_file)
+    looks_like_path = len(text_or_file) < 4096 and "\n" not in text_or_file and "{" not in text_or_file
+    if looks_like_path and (path.is_file() or path.suffix in (".rq", ".sparql")):
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from exc
+    return text_or_file
+
+
+@main.command()
+@click.argument("sparql_or_file")
+@click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
+              default="table", show_default=True,
+              help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
+@store_option
+def query(sparql_or_file: str, fmt: str, store_spec: str) -> None:
+    """Run one SPARQL query (text, a .rq file, or - for stdin) and print the result.
+
+    \b
+    conflictkg query 'SELECT ?s WHERE { ?s a <https://w3id.org/conflictkg/ontology#State> }'
+    conflictkg query who.rq --format csv
+    """
+    store = open_store_or_exit(store_spec)
+    try:
+        result = store.query(read_query_text(sparql_or_file))
+    except QueryError as exc:
+        raise click.ClickException(f"bad SPARQL: {exc}") from exc
+    out = click.get_binary_stream("stdout")
+    if isinstance(result, ox.QueryTriples):
+        graph_fmt = GRAPH_FORMATS.get("ttl" if fmt == "table" else fmt)
+        if graph_fmt is None:
+            raise click.BadParameter(f"a graph result cannot be printed as {fmt}: use ttl, nt, nq, jsonld or xml")
+        out.write(result.serialize(format=graph_fmt))
+        return
+    if fmt == "table":
+        if isinstance(result, ox.QueryBoolean):
+            click.echo("true" if result else "false")
+            return
+        columns = [v.value for v in result.variables]
+        rows = [[row[c].value if row[c] is not None else "" for c in columns] for row in result]
+        print_table(columns, rows)
+        return
+    if fmt not in RESULT_FORMATS:
+        raise click.BadParameter(f"a {'boolean' if isinstance(result, ox.QueryBoolean) else 'SELECT'} result "
+                                 f"cannot be printed as {fmt}: use table, json, xml, csv or tsv")
+    out.write(result.serialize(format=RESULT_FORMATS[fmt]))
+
+
+# -- the REST answers on the terminal ------------------------------------------------------------
+
+def _emit(items: list[dict], as_json: bool, key: str, columns: list[str], row) -> None:
+    if as_json:
+        click.echo(json.dumps({key: items}, indent=2, ensure_ascii=False))
+    else:
+        print_table(columns, [row(i) for i in items])
+
+
+def _names(items) -> str:
+    return ", ".join(i["label"] for i in items or [])
+
+
+@main.command()
+@click.option("--perpetrator", help="An actor's IRI, id, label or alias.")
+@click.option("--country", help="The country struck.")
+@click.option("--target", help="The place or group targeted.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/strikes.")
+@store_option
+def strikes(perpetrator, country, target, date_from, date_to, as_json, store_spec) -> None:
+    """Who struck where (the answer of GET /api/strikes)."""
+    items = _domain(graph_strikes, store_spec, perpetrator=perpetrator, country=country, target=target,
+                    date_from=date_from, date_to=date_to)
+    _emit(items, as_json, "strikes", ["date", "perpetrators", "target", "country", "targeted groups", "fatalities"],
+          lambda s: [s["date"], ", ".join(f"{p['label']} ({p['attribution']})" for p in s["perpetrators"]),
+                     (s["target"] or {}).get("label", ""), (s["country"] or {}).get("label", ""),
+                     _names(s["targeted_groups"]), "" if s["fatalities"] is None else str(s["fatalities"])])
+
+
+@main.command()
+@click.option("--accuser", help="An actor's IRI, id, label or alias.")
+@click.option("--accused", help="An actor's IRI, id, label or alias.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/accusations.")
+@store_option
+def accusations(accuser, accused, as_json, store_spec) -> None:
+    """Who accused whom (the answer of GET /api/accusations)."""
+    items = _domain(graph_accusations, store_spec, accuser=accuser, accused=accused)
+    _emit(items, as_json, "accusations", ["date", "accuser", "accused", "allegation"],
+          lambda a: [a["date"] or "", a["accuser"]["label"], a["accused"]["label"], a["allegation"] or ""])
+
+
+@main.command()
+@click.argument("actor_id", required=False)
+@click.option("--type", "actor_type", type=click.Choice(sorted(ACTOR_TYPES)), help="Only actors of this type.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/actors (or /api/actors/ID).")
+@store_option
+def actors(actor_id, actor_type, as_json, store_spec) -> None:
+    """The actors (GET /api/actors), or one actor's profile (GET /api/actors/ID)."""
+    if actor_id:
+        profile = _domain(graph_actor, store_spec, text=actor_id)
+        if profile is None:
+            raise click.ClickException(f"no actor is named {actor_id!r}")
+        if as_json:
+            click.echo(json.dumps(profile, indent=2, ensure_ascii=False))
+            return
+        who = profile["actor"]
+        click.echo(f"{who['label']} ({who['type']}){' — ' + who['role'] if who.get('role') else ''}")
+        for title, items in (("strikes by", profile["strikes"]["by"]), ("strikes against", profile["strikes"]["against"]),
+                             ("accusations made", profile["accusations"]["made"]),
+                             ("accusations received", profile["accusations"]["received"])):
+            click.echo(f"\n{title}: {len(items)}")
+            for item in items:
+                click.echo(f"  {item['date'] or '----------'}  {item['label']}")
+        return
+    items = _domain(graph_actors, store_spec, type=actor_type)
+    _emit(items, as_json, "actors", ["id", "label", "type", "role"],
+          lambda a: [a["id"], a["label"], a["type"] or "", a.get("role", "")])
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/timeline.")
+@store_option
+def timeline(as_json, store_spec) -> None:
+    """Every dated event in order (the answer of GET /api/timeline)."""
+    items = _domain(graph_timeline, store_spec)
+    _emit(items, as_json, "timeline", ["date", "kind", "event", "responds to"],
+          lambda e: [e["date"], e["kind"], e["label"], ", ".join(e["responds_to"])])

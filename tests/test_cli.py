@@ -1,0 +1,55 @@
+"""The CLI: the same verbs as the HTTP API, with messages and exit codes on bad input."""
+
+import json
+
+from conflictkg.cli import main
+
+
+def test_query_prints_a_table(runner):
+    result = runner.invoke(main, ["query", "PREFIX ck: <https://w3id.org/conflictkg/ontology#> "
+                                           "SELECT ?date WHERE { ?e ck:country <https://w3id.org/conflictkg/id/actor/pakistan> ; "
+                                           "ck:perpetrator ?p ; ck:date ?date } LIMIT 1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "date" and lines[2] == "2024-01-16"
+
+
+def test_query_formats_and_files(runner, tmp_path):
+    rq = tmp_path / "ask.rq"
+    rq.write_text("ASK { ?s a <https://w3id.org/conflictkg/ontology#State> }")
+    assert runner.invoke(main, ["query", str(rq)]).stdout.strip() == "true"
+    out = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/conflictkg/ontology#State> }",
+                               "--format", "json"]).stdout
+    assert int(json.loads(out)["results"]["bindings"][0]["n"]["value"]) == 11
+    ttl = runner.invoke(main, ["query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"]).stdout
+    assert ttl.count(" .\n") >= 1
+
+
+def test_bad_query_exits_non_zero_with_a_message(runner):
+    result = runner.invoke(main, ["query", "SELEKT nothing"])
+    assert result.exit_code != 0 and "bad SPARQL" in result.output
+    missing = runner.invoke(main, ["query", "no-such-file.rq"])
+    assert missing.exit_code == 2 and "cannot read" in missing.output
+
+
+def test_strikes_and_accusations_verbs_match_the_api(runner, client):
+    out = runner.invoke(main, ["strikes", "--country", "Pakistan", "--json"])
+    assert out.exit_code == 0
+    assert json.loads(out.stdout) == client.get("/api/strikes?country=Pakistan").json
+    table = runner.invoke(main, ["accusations", "--accuser", "Pakistan"]).stdout
+    assert "Balochistan Liberation Army" in table and "Iran" in table
+    bad = runner.invoke(main, ["strikes", "--from", "yesterday"])
+    assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_actors_and_timeline_verbs(runner):
+    profile = runner.invoke(main, ["actors", "Jaish al-Adl"]).stdout
+    assert profile.startswith("Jaish al Adl (armed_group)") and "Rask" in profile
+    assert runner.invoke(main, ["actors", "Atlantis"]).exit_code == 1
+    timeline = runner.invoke(main, ["timeline"]).stdout
+    assert timeline.index("Kerman bombings") < timeline.index("Pakistani drone strike")
+
+
+def test_unknown_store_spec_is_refused(runner):
+    result = runner.invoke(main, ["strikes", "--store", "postgres://x"])
+    assert result.exit_code == 1 and "unknown store" in result.output

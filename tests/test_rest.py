@@ -1,0 +1,130 @@
+"""The REST API as a client sees it: JSON shapes, filters, CSV, and clear refusals."""
+
+import csv
+import io
+
+import pytest
+
+from conflictkg.graph.source import article
+
+PROBLEM = "application/problem+json"
+
+
+def test_strikes_on_pakistan_is_irans_strike_on_koh_e_sabz(client):
+    response = client.get("/api/strikes?country=Pakistan")
+    assert response.status_code == 200
+    [strike] = response.json["strikes"]
+    assert strike["date"] == "2024-01-16"
+    assert strike["target"]["label"] == "Koh-e-Sabz"
+    assert strike["country"] == {"id": "pakistan", "iri": "https://w3id.org/conflictkg/id/actor/pakistan",
+                                 "label": "Pakistan"}
+    assert {p["label"]: p["attribution"] for p in strike["perpetrators"]} == {
+        "Iran": "reported", "Islamic Revolutionary Guard Corps": "reported"}
+    [group] = strike["targeted_groups"]
+    assert (group["label"], group["attribution"], [b["id"] for b in group["attributed_by"]]) == (
+        "Jaish al Adl", "alleged", ["iran"])
+    assert sorted(strike["weapons"]) == ["drone", "missile"]
+    text = article().text
+    for ev in strike["evidence"] + [e for p in strike["perpetrators"] for e in p["evidence"]]:
+        assert text[ev["start"]:ev["end"]] == ev["quote"]
+    assert strike["evidence"][0]["quote"].startswith("On January 16, 2024, Iran conducted an unprecedented missile")
+
+
+@pytest.mark.parametrize("query", [
+    "country=Pak\u0456stan",   # Cyrillic і
+    "country=PAKISTAN", "country=pakistan", "country=Islamic%20Republic%20of%20Pakistan",
+    "country=https://w3id.org/conflictkg/id/actor/pakistan",
+])
+def test_filters_match_label_alias_id_or_iri_after_folding(client, query):
+    assert [s["date"] for s in client.get(f"/api/strikes?{query}").json["strikes"]] == ["2024-01-16"]
+
+
+def test_strike_filters_combine(client):
+    dates = lambda q: [s["date"] for s in client.get("/api/strikes?" + q).json["strikes"]]
+    assert dates("perpetrator=IRGC") == ["2024-01-16"]
+    assert dates("perpetrator=Israel") == ["2023-12-25", "2024-01-03", "2024-01-20"]
+    assert dates("perpetrator=Israel&from=2024-01-01&to=2024-01-10") == ["2024-01-03"]
+    assert dates("target=Jaish%20al-Adl") == ["2024-01-16"]
+    assert dates("country=Atlantis") == []
+
+
+def test_accusations_filters(client):
+    got = client.get("/api/accusations?accuser=Pakistan&accused=Iran").json["accusations"]
+    assert [(a["accuser"]["label"], a["accused"]["label"]) for a in got] == [("Pakistan", "Iran")]
+    assert "negligence" in got[0]["evidence"][0]["quote"]
+    mossad = client.get("/api/accusations?accused=Mossad").json["accusations"]
+    assert [a["date"] for a in mossad] == ["2024-01-15"]
+    assert {a["id"] for a in mossad[0]["about"]} == {"2024-01-15-iran-strikes-iraqi-kurdistan",
+                                                      "2024-01-15-iran-strikes-idlib"}
+
+
+def test_strikes_as_csv(client):
+    response = client.get("/api/strikes?country=Iran&format=csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["date"], r["target"]) for r in rows] == [
+        ("2023-12-15", "Rask"), ("2024-01-03", "Tomb of Qasem Soleimani"), ("2024-01-18", "Sistan-Baluchestan")]
+
+
+def test_actors_by_type_and_profile(client):
+    persons = client.get("/api/actors?type=person").json["actors"]
+    assert {"Jalil Abbas Jilani", "Hossein Amir-Abdollahian", "Qasem Soleimani"} <= {p["label"] for p in persons}
+    assert all(p["type"] == "person" for p in persons)
+    states = {a["id"]: a for a in client.get("/api/actors?type=state").json["actors"]}
+    assert states["iran"]["wikidata"] == "Q794"
+    profile = client.get("/api/actors/iran").json
+    assert [s["date"] for s in profile["strikes"]["by"]] == ["2024-01-15", "2024-01-15", "2024-01-16"]
+    assert [s["date"] for s in profile["strikes"]["against"]] == ["2023-12-15", "2024-01-03", "2024-01-18"]
+    assert {a["accused"]["id"] for a in profile["accusations"]["made"]} >= {"pakistan", "israel"}
+    assert [a["accuser"]["id"] for a in profile["accusations"]["received"]] == ["pakistan"]
+
+
+def test_timeline_is_in_date_order_with_responses(client):
+    events = client.get("/api/timeline").json["timeline"]
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates) and dates[0] == "2010"
+    by_id = {e["id"]: e for e in events}
+    assert by_id["2024-01-18-pakistan-strikes-sistan-baluchestan"]["responds_to"] == ["2024-01-16-iran-strikes-koh-e-sabz"]
+    assert by_id["2024-01-16-iran-strikes-koh-e-sabz"]["responds_to_claims"] == [
+        {"id": "2023-12-15-rask-police-attack", "status": "speculated"},
+        {"id": "2024-01-03-kerman-bombings", "status": "speculated"}]
+
+
+def test_stored_queries_are_listed_and_run(client):
+    listed = {q["name"]: q for q in client.get("/api/queries").json["queries"]}
+    assert len(listed) >= 6 and listed["who-struck-where"]["title"] == "Who struck where"
+    body = client.get("/api/queries/strikes-on-country?country=Iran").json
+    assert [r["place"] for r in body["rows"]] == ["Rask", "Tomb of Qasem Soleimani", "Tomb of Qasem Soleimani",
+                                                   "Sistan-Baluchestan", "Sistan-Baluchestan"]
+    where = client.get("/api/queries/who-struck-where?format=csv").get_data(as_text=True)
+    assert "Koh-e-Sabz" in where
+
+
+@pytest.mark.parametrize("url, status", [
+    ("/api/strikes?contry=Iran", 400),
+    ("/api/strikes?from=16-01-2024", 400),
+    ("/api/strikes?country=Iran&country=Iraq", 400),
+    ("/api/strikes?format=xml", 400),
+    ("/api/actors?type=planet", 400),
+    ("/api/actors/atlantis", 404),
+    ("/api/queries/no-such-query", 404),
+    ("/api/queries/strikes-on-country", 400),
+    ("/api/queries/strikes-on-country?country=Atlantis", 400),
+    ("/api/nothing-here", 404),
+])
+def test_refusals_are_problem_json(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == PROBLEM
+    assert response.json["status"] == status and response.json["detail"]
+
+
+def test_wrong_method_is_405_problem(client):
+    response = client.post("/api/strikes")
+    assert response.status_code == 405 and response.mimetype == PROBLEM
+    assert "GET" in response.headers["Allow"]
+
+
+def test_health(client):
+    body = client.get("/health").json
+    assert body["status"] == "ok" and body["triples"] > 1000

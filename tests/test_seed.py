@@ -1,0 +1,88 @@
+"""The seed graph: every fact grounded in the article, and hand-checked answers from reading it."""
+
+import copy
+
+import pytest
+
+from conflictkg.graph.accusations import accusations
+from conflictkg.graph.seed import SeedError, build_graph, load_seed_data
+from conflictkg.graph.source import article, mixed_script
+from conflictkg.graph.strikes import strikes
+from conflictkg.graph.vocab import SPARQL_PREFIXES
+
+
+def test_every_quote_is_the_normalized_text_at_its_offsets(store):
+    text = article().text
+    rows = store.select(SPARQL_PREFIXES + "SELECT ?q ?s ?e WHERE { ?ev a ck:Evidence ; ck:quote ?q ; ck:start ?s ; ck:end ?e }")
+    assert len(rows) > 80
+    for row in rows:
+        start, end = int(row["s"].value), int(row["e"].value)
+        assert text[start:end] == row["q"].value
+
+
+def test_every_event_and_every_non_external_claim_has_evidence(store):
+    missing = store.select(SPARQL_PREFIXES + """
+        SELECT ?x WHERE {
+          { ?x ck:status ?s . FILTER NOT EXISTS { ?x a ck:Claim } }
+          UNION { ?x a ck:Claim ; ck:status ?s . FILTER(?s != "external") }
+          FILTER NOT EXISTS { ?x ck:evidence ?ev }
+        }""")
+    assert missing == []
+    external = store.select(SPARQL_PREFIXES + """
+        SELECT ?x WHERE { ?x a ck:Claim ; ck:status "external" . FILTER NOT EXISTS { ?x rdfs:comment ?note } }""")
+    assert external == []
+
+
+def test_no_label_or_alias_mixes_scripts(store):
+    rows = store.select(SPARQL_PREFIXES + "SELECT ?l WHERE { ?x rdfs:label|skos:altLabel ?l }")
+    assert rows and not [r["l"].value for r in rows if mixed_script(r["l"].value)]
+
+
+def test_who_struck_where_as_read_in_the_article(store):
+    got = {(s["date"], p["id"], p["attribution"], s["country"]["id"]) for s in strikes(store) for p in s["perpetrators"]}
+    assert got == {
+        ("2020-01-03", "united-states", "external", "iraq"),        # Soleimani (perpetrator not in the article)
+        ("2023-12-15", "jaish-al-adl", "reported", "iran"),         # Rask police headquarters
+        ("2023-12-25", "israel", "alleged", "syria"),               # Reza Mousavi
+        ("2024-01-03", "isis", "claimed", "iran"),                  # Kerman
+        ("2024-01-03", "israel", "alleged", "iran"),
+        ("2024-01-04", "united-states", "reported", "iraq"),        # Harakat al-Nujaba leaders
+        ("2024-01-15", "iran", "reported", "iraq"),                 # Iraqi Kurdistan
+        ("2024-01-15", "iran", "reported", "syria"),                # Idlib
+        ("2024-01-16", "iran", "reported", "pakistan"),             # Koh-e-Sabz
+        ("2024-01-16", "irgc", "reported", "pakistan"),
+        ("2024-01-18", "pakistan", "reported", "iran"),             # Sistan-Baluchestan
+        ("2024-01-18", "pakistan-armed-forces", "reported", "iran"),
+        ("2024-01-20", "israel", "alleged", "syria"),               # Damascus
+    }
+
+
+def test_who_accused_whom_as_read_in_the_article(store):
+    got = {(a["accuser"]["id"], a["accused"]["id"]) for a in accusations(store)}
+    assert got == {
+        ("iran", "pakistan"), ("pakistan", "iran"), ("iran", "mossad"), ("iran", "jaish-al-adl"),
+        ("pakistan", "balochistan-liberation-army"), ("pakistan", "balochistan-liberation-front"),
+        ("iran", "israel"), ("iran", "united-states"), ("abdul-rahim-muslim-dost", "isis"),
+    }
+
+
+def test_relative_dates_are_resolved(store):
+    by_id = {s["id"]: s for s in strikes(store)}
+    assert by_id["2024-01-15-iran-strikes-idlib"]["date"] == "2024-01-15"  # "a day earlier"
+    assert by_id["2024-01-15-iran-strikes-idlib"]["date_basis"] == "resolved"
+    assert by_id["2024-01-18-pakistan-strikes-sistan-baluchestan"]["date"] == "2024-01-18"  # "two days after"
+    assert by_id["2020-01-03-killing-of-qasem-soleimani"]["date"] == "2020-01-03"  # "fourth anniversary"
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda d: d["events"][0]["quotes"].__setitem__(0, "Iran struck the moon."), "quote not in the normalized source"),
+    (lambda d: d["events"][0].__setitem__("country", "atlantis"), "unknown actor 'atlantis'"),
+    (lambda d: d["actors"]["iran"].__setitem__("label", "Ir\u0430n"), "label mixes scripts"),
+    (lambda d: d["events"][0].__setitem__("status", "rumoured"), "status 'rumoured'"),
+    (lambda d: d["events"][0]["quotes"].__setitem__(0, "Jaish al Adl"), "occurs"),
+])
+def test_inconsistent_curation_stops_the_build(mutate, message):
+    data = copy.deepcopy(load_seed_data())
+    mutate(data)
+    with pytest.raises(SeedError, match=message):
+        build_graph(data, article())
