@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         store = open_store(store)
     app.extensions["conflictkg.store"] = store
     app.json.sort_keys = False
+    app.json.compact = False  # people read these with curl
 
     errors.register(app)
 

@@ -20,6 +20,7 @@ from conflictkg.graph.strikes import FilterError, strikes
 from conflictkg.graph.timeline import timeline
 
 from .errors import Problem
+from .openapi import openapi_spec
 from .store import get_store
 
 bp = Blueprint("rest", __name__)
@@ -76,6 +77,11 @@ def _domain(call: Callable, **kwargs):
 def health():
     store = get_store()
     return {"status": "ok", "store": store.spec, "triples": len(store)}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_spec())
 
 
 @bp.get("/api/strikes")

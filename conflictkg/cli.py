@@ -109,7 +109,7 @@ def query(sparql_or_file: str, fmt: str, store_spec: str) -> None:
         result = store.query(read_query_text(sparql_or_file))
     except QueryError as exc:
         raise click.ClickException(f"bad SPARQL: {exc}") from exc
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
         graph_fmt = GRAPH_FORMATS.get("ttl" if fmt == "table" else fmt)
         if graph_fmt is None:

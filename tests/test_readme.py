@@ -1,0 +1,50 @@
+"""The README's examples run as written: each `$ command` in a console block, and each line under
+it must appear in what the command prints (spaces collapsed)."""
+
+import re
+import shlex
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conflictkg.cli import main
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _examples() -> list[tuple[str, list[str]]]:
+    examples = []
+    for block in re.findall(r"```console\n(.*?)```", README.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                examples.append((line[2:], []))
+            elif line.strip() and examples:
+                examples[-1][1].append(line)
+    return examples
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", text)
+
+
+@pytest.mark.parametrize("command, expected", _examples(), ids=lambda v: v if isinstance(v, str) else "")
+def test_readme_example(command, expected, client, runner):
+    argv = shlex.split(command)
+    if argv[0] == "curl":
+        url = urlsplit("http://" + argv[-1])
+        response = client.get(url.path + ("?" + url.query if url.query else ""))
+        assert response.status_code == 200
+        output = response.get_data(as_text=True)
+    elif argv[0] == "conflictkg":
+        result = runner.invoke(main, argv[1:])
+        assert result.exit_code == 0, result.output
+        output = result.stdout
+    else:
+        pytest.skip(f"not a conflictkg or curl example: {argv[0]}")
+    for line in expected:
+        assert _squash(line) in _squash(output), f"{line!r} not in the output of {command!r}"
+
+
+def test_readme_has_examples():
+    assert len(_examples()) >= 10
