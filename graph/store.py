@@ -189,9 +189,15 @@ class Store:
 
 
 def seed_store(store: Store) -> Store:
-    """Load the curated seed graph of the article into ``store``."""
+    """Load the ontology and the curated seed graph of the article into ``store``.
+
+    The ontology goes in too (default graph) because queries walk ``rdfs:subClassOf*``
+    and read class labels.
+    """
+    from .ontology import ontology_ntriples
     from .seed import seed_graph_ntriples  # late: building the seed reads the data files
 
+    store.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
     store.load(seed_graph_ntriples(), ox.RdfFormat.N_TRIPLES)
     return store
 
