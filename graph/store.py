@@ -117,7 +117,8 @@ class Store:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("not a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        # zip over the solution's own iteration: indexing by name costs twice as much
+        return [{n: v for n, v in zip(names, row) if v is not None} for row in result]
 
     def ask(self, sparql: str, **kwargs) -> bool:
         result = self.query(sparql, **kwargs)
