@@ -209,3 +209,7 @@ def timeline(as_json, store_spec) -> None:
     items = _domain(graph_timeline, store_spec)
     _emit(items, as_json, "timeline", ["date", "kind", "event", "responds to"],
           lambda e: [e["date"], e["kind"], e["label"], ", ".join(e["responds_to"])])
+
+
+# Verbs that live beside the code they drive; imported last so they can use the helpers above.
+from conflictkg import cli_serve  # noqa: E402,F401
