@@ -17,6 +17,7 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.source import article
 from conflictkg.graph.store import QueryError, StoreError, open_store
 from conflictkg.graph.strikes import FilterError
 from conflictkg.graph.strikes import strikes as graph_strikes
@@ -210,6 +211,20 @@ def timeline(as_json, store_spec) -> None:
     _emit(items, as_json, "timeline", ["date", "kind", "event", "responds to"],
           lambda e: [e["date"], e["kind"], e["label"], ", ".join(e["responds_to"])])
 
+
+@main.command()
+@click.option("--text", "show_text", is_flag=True, help="Print the normalized text itself.")
+def source(show_text: bool) -> None:
+    """The seed article: checksum, and what folding look-alike letters changed."""
+    src = article()
+    if show_text:
+        click.echo(src.text, nl=False)
+        return
+    click.echo(f"source     {src.iri}")
+    click.echo(f"sha256     {src.sha256}  (raw bytes)")
+    click.echo(f"characters {len(src.text)}; folded {sum(src.folded.values())}:")
+    for change, count in src.folded.most_common():
+        click.echo(f"  {count:5d}  {change}")
 
 # Verbs that live beside the code they drive; imported last so they can use the helpers above.
 from conflictkg import cli_serve  # noqa: E402,F401

@@ -53,3 +53,10 @@ def test_actors_and_timeline_verbs(runner):
 def test_unknown_store_spec_is_refused(runner):
     result = runner.invoke(main, ["strikes", "--store", "postgres://x"])
     assert result.exit_code == 1 and "unknown store" in result.output
+
+
+def test_source_verb_reports_the_folding(runner):
+    out = runner.invoke(main, ["source"]).stdout
+    assert "606  CYRILLIC SMALL LETTER IE -> e" in out
+    text = runner.invoke(main, ["source", "--text"]).stdout
+    assert "Israel" in text and "\u0435" not in text
