@@ -1,0 +1,51 @@
+"""``conflictkg synth`` and ``conflictkg bench``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from conflictkg.cli import main, print_table
+from conflictkg.graph.bench import SUITES, run_bench
+from conflictkg.graph.synth import write_events
+
+
+@main.command()
+@click.option("--events", type=click.IntRange(1), required=True, help="How many events.")
+@click.option("-o", "--output", required=True, help="N-Triples file to write (- for stdout).")
+@click.option("--seed", default=42, show_default=True, help="Random seed: the same seed gives the same bytes.")
+def synth(events: int, output: str, seed: int) -> None:
+    """Synthetic events in the same ontology, for benchmarks."""
+    if output == "-":
+        write_events(sys.stdout, events, seed=seed)
+        return
+    try:
+        with open(output, "w", encoding="utf-8", newline="\n") as out:
+            write_events(out, events, seed=seed)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
+    click.echo(f"wrote {events} events to {output}", err=True)
+
+
+@main.command()
+@click.option("--events", default=100_000, show_default=True, type=click.IntRange(1))
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1), help="Runs per figure (median).")
+@click.option("--only", multiple=True, help="Run only this suite (repeatable).")
+@click.option("-o", "--output", default="bench-results/bench.json", show_default=True, help="Where the JSON goes.")
+def bench(events: int, repeat: int, only: tuple[str, ...], output: str) -> None:
+    """The benchmark suite: a table on the terminal, the figures as JSON."""
+    try:
+        report = run_bench(events=events, repeat=repeat, only=list(only) or None)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    print_table(["benchmark", "ours s", "reference s", "ratio", "goal", "ok"],
+                [[r["name"], f"{r['ours_s']:.4f}", f"{r['reference_s']:.4f}", f"{r['ratio']:.2f}", f"≤{r['goal']}",
+                  "yes" if r["pass"] else "NO"] for r in report["results"]])
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2), encoding="utf-8")
+    click.echo(f"reference: {', '.join(sorted({r['reference'] for r in report['results']}))}", err=True)
+    click.echo(f"wrote {path}", err=True)
