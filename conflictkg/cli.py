@@ -227,4 +227,4 @@ def source(show_text: bool) -> None:
         click.echo(f"  {count:5d}  {change}")
 
 # Verbs that live beside the code they drive; imported last so they can use the helpers above.
-from conflictkg import cli_bench, cli_serve  # noqa: E402,F401
+from conflictkg import cli_bench, cli_export, cli_serve  # noqa: E402,F401
