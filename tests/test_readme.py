@@ -29,7 +29,8 @@ def _squash(text: str) -> str:
 
 
 @pytest.mark.parametrize("command, expected", _examples(), ids=lambda v: v if isinstance(v, str) else "")
-def test_readme_example(command, expected, client, runner):
+def test_readme_example(command, expected, client, runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
     argv = shlex.split(command)
     if argv[0] == "curl":
         url = urlsplit("http://" + argv[-1])
