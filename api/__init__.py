@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         STORE=os.environ.get("CONFLICTKG_STORE", "memory"),
+        SNAPSHOT_DIR=os.environ.get("CONFLICTKG_SNAPSHOTS", "snapshots"),
         JSON_SORT_KEYS=False,
     )
     if config:
@@ -35,8 +36,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register(app)
 
-    from . import rest, sparql
+    from . import rest, snapshots, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
+    app.register_blueprint(snapshots.bp)
+    app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

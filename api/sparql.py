@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from conflictkg.graph.store import QueryError
 
@@ -18,8 +18,11 @@ def query() -> Response:
     text = request.args.get("query")
     if not text:
         raise Problem(400, "missing the query parameter")
+    ref = request.args.get("snapshot")
+    # "as of" a snapshot: the snapshots blueprint resolves the id; this endpoint only needs a store
+    store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
     try:
-        result = get_store().query(text)
+        result = store.query(text)
     except QueryError as exc:
         raise Problem(400, str(exc), title="Bad SPARQL query") from exc
     if isinstance(result, ox.QueryTriples):

@@ -17,6 +17,7 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
 from conflictkg.graph.store import QueryError, StoreError, open_store
 from conflictkg.graph.strikes import FilterError
@@ -97,15 +98,23 @@ def read_query_text(text_or_file: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
               default="table", show_default=True,
               help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
+@click.option("--snapshot", "snapshot_ref", metavar="ID", help="Answer as of this snapshot (an id or a prefix of one).")
+@click.option("--snapshots-dir", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots", show_default=True)
 @store_option
-def query(sparql_or_file: str, fmt: str, store_spec: str) -> None:
+def query(sparql_or_file: str, fmt: str, snapshot_ref: str | None, snapshots_dir: str, store_spec: str) -> None:
     """Run one SPARQL query (text, a .rq file, or - for stdin) and print the result.
 
     \b
     conflictkg query 'SELECT ?s WHERE { ?s a <https://w3id.org/conflictkg/ontology#State> }'
     conflictkg query who.rq --format csv
     """
-    store = open_store_or_exit(store_spec)
+    if snapshot_ref:
+        try:
+            store = snapshot_store(Path(snapshots_dir), snapshot_ref)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+    else:
+        store = open_store_or_exit(store_spec)
     try:
         result = store.query(read_query_text(sparql_or_file))
     except QueryError as exc:
@@ -227,4 +236,4 @@ def source(show_text: bool) -> None:
         click.echo(f"  {count:5d}  {change}")
 
 # Verbs that live beside the code they drive; imported last so they can use the helpers above.
-from conflictkg import cli_bench, cli_export, cli_serve  # noqa: E402,F401
+from conflictkg import cli_bench, cli_export, cli_serve, cli_snapshot  # noqa: E402,F401

@@ -24,13 +24,18 @@ def _examples() -> list[tuple[str, list[str]]]:
     return examples
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return tmp_path_factory.mktemp("readme")
+
+
 def _squash(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
 @pytest.mark.parametrize("command, expected", _examples(), ids=lambda v: v if isinstance(v, str) else "")
-def test_readme_example(command, expected, client, runner, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # examples that write files write them here
+def test_readme_example(command, expected, client, runner, workdir, monkeypatch):
+    monkeypatch.chdir(workdir)  # one scratch folder: later examples use what earlier ones wrote
     argv = shlex.split(command)
     if argv[0] == "curl":
         url = urlsplit("http://" + argv[-1])
