@@ -36,10 +36,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register(app)
 
-    from . import rest, snapshots, sparql
+    from . import analysis, rest, snapshots, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(snapshots.bp)
+    app.register_blueprint(analysis.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

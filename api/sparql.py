@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from conflictkg.graph.reasoning import with_entailment
 from conflictkg.graph.store import QueryError
 
 from .errors import Problem
@@ -21,6 +22,10 @@ def query() -> Response:
     ref = request.args.get("snapshot")
     # "as of" a snapshot: the snapshots blueprint resolves the id; this endpoint only needs a store
     store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
+    try:
+        store = with_entailment(store, request.args.get("entailment", "rdfs"))
+    except ValueError as exc:
+        raise Problem(400, str(exc), title="Bad parameter") from exc
     try:
         result = store.query(text)
     except QueryError as exc:

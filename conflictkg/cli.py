@@ -17,12 +17,14 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.reasoning import ENTAILMENTS, with_entailment
 from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
 from conflictkg.graph.store import QueryError, StoreError, open_store
 from conflictkg.graph.strikes import FilterError
 from conflictkg.graph.strikes import strikes as graph_strikes
 from conflictkg.graph.timeline import timeline as graph_timeline
+from conflictkg.graph.titfortat import chain as graph_chain
 
 STORE_HELP = "memory (default), oxigraph:PATH … (env CONFLICTKG_STORE)"
 
@@ -98,10 +100,13 @@ def read_query_text(text_or_file: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
               default="table", show_default=True,
               help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
+@click.option("--entailment", type=click.Choice(ENTAILMENTS), default="rdfs", show_default=True,
+              help="rdfs: query the graph with its RDFS closure (sub-classes, sub-properties); none: as stored.")
 @click.option("--snapshot", "snapshot_ref", metavar="ID", help="Answer as of this snapshot (an id or a prefix of one).")
 @click.option("--snapshots-dir", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots", show_default=True)
 @store_option
-def query(sparql_or_file: str, fmt: str, snapshot_ref: str | None, snapshots_dir: str, store_spec: str) -> None:
+def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | None, snapshots_dir: str,
+          store_spec: str) -> None:
     """Run one SPARQL query (text, a .rq file, or - for stdin) and print the result.
 
     \b
@@ -116,7 +121,7 @@ def query(sparql_or_file: str, fmt: str, snapshot_ref: str | None, snapshots_dir
     else:
         store = open_store_or_exit(store_spec)
     try:
-        result = store.query(read_query_text(sparql_or_file))
+        result = with_entailment(store, entailment).query(read_query_text(sparql_or_file))
     except QueryError as exc:
         raise click.ClickException(f"bad SPARQL: {exc}") from exc
     out = sys.stdout.buffer
@@ -209,6 +214,29 @@ def actors(actor_id, actor_type, as_json, store_spec) -> None:
     items = _domain(graph_actors, store_spec, type=actor_type)
     _emit(items, as_json, "actors", ["id", "label", "type", "role"],
           lambda a: [a["id"], a["label"], a["type"] or "", a.get("role", "")])
+
+
+@main.command("tit-for-tat")
+@click.argument("a")
+@click.argument("b")
+@click.option("--window", default=7, show_default=True, type=click.IntRange(0, 3650),
+              help="Days within which an unlinked action the other way is taken as an answer.")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/tit-for-tat.")
+@store_option
+def tit_for_tat(a, b, window, as_json, store_spec) -> None:
+    """Who answered whom between A and B, and how hard (GET /api/tit-for-tat?between=A,B)."""
+    try:
+        steps = graph_chain(open_store_or_exit(store_spec), a, b, window=window)
+    except (LookupError, FilterError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        click.echo(json.dumps({"between": [a, b], "window": window, "chain": steps}, indent=2, ensure_ascii=False))
+        return
+    print_table(["date", "by", "against", "escalation", "event", "answers"],
+                [[s["date"], s["actor"]["label"] if s["direction"] != "mutual" else "both",
+                  s["target"]["label"] if s["direction"] != "mutual" else "",
+                  "" if s["escalation"] is None else f"{s['escalation']:+.1f}", s["label"],
+                  ", ".join(f"{r['id']} ({r['how']})" for r in s["responds_to"])] for s in steps])
 
 
 @main.command()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.export import EXPORTS, export
+from conflictkg.graph.load import load_files
+from conflictkg.graph.store import StoreError
 
 
 @main.command("export")
@@ -15,7 +18,7 @@ from conflictkg.graph.export import EXPORTS, export
 @click.option("-o", "--output", required=True, help="The file to write (- for stdout).")
 @store_option
 def export_command(fmt: str, output: str, store_spec: str) -> None:
-    """Write the whole graph as ttl, nt, nq, trig, rdf (RDF/XML), jsonld, graphml or gexf."""
+    """Write the whole graph as ttl, nt, nq, trig, rdf (RDF/XML), jsonld, graphml, gexf or acled-csv."""
     store = open_store_or_exit(store_spec)
     if output == "-":
         export(store, fmt, sys.stdout.buffer)
@@ -25,4 +28,17 @@ def export_command(fmt: str, output: str, store_spec: str) -> None:
             export(store, fmt, out)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
-    click.echo(f"wrote {len(store)} triples as {fmt} to {output}", err=True)
+    click.echo(f"wrote the graph ({len(store)} triples) as {fmt} to {output}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@store_option
+def load(files: tuple[str, ...], store_spec: str) -> None:
+    """Add RDF files (format from the suffix) or ACLED-style CSV to the store, all or nothing."""
+    store = open_store_or_exit(store_spec)
+    try:
+        added = load_files(store, [Path(f) for f in files])
+    except StoreError as exc:
+        raise click.ClickException(f"{exc} (nothing was loaded)") from exc
+    click.echo(f"loaded {added} new triples from {len(files)} file(s) into {store_spec}", err=True)

@@ -12,11 +12,13 @@ True
 
 from __future__ import annotations
 
+import io
 from typing import IO, Callable
 
 import networkx as nx
 import pyoxigraph as ox
 
+from .acled import export_acled
 from .ontology import jsonld_context
 from .store import Store
 from .vocab import PREFIXES, RDF, RDFS
@@ -78,6 +80,14 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     return graph
 
 
+def _acled(store: Store, out: IO[bytes]) -> None:
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    try:
+        export_acled(store, text)
+    finally:
+        text.detach()  # leave the caller's stream open
+
+
 def _graphml(store: Store, out: IO[bytes]) -> None:
     nx.write_graphml(to_networkx(store), out)
 
@@ -92,6 +102,7 @@ EXPORTS: dict[str, Callable[[Store, IO[bytes]], None]] = {
     "jsonld": _jsonld,
     "graphml": _graphml,
     "gexf": _gexf,
+    "acled-csv": _acled,
 }
 
 

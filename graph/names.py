@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+import weakref
 
 from .source import fold_confusables
 from .store import Store
@@ -80,14 +80,17 @@ def _build(store: Store) -> LabelIndex:
     return index
 
 
-@lru_cache(maxsize=8)
-def _cached(store_id: int, generation: int, store: Store) -> LabelIndex:
-    return _build(store)
+# Weak keys: a cache must not keep a store open (an on-disk store holds a lock while it lives).
+_INDEXES: "weakref.WeakKeyDictionary[Store, tuple[int, LabelIndex]]" = weakref.WeakKeyDictionary()
 
 
 def label_index(store: Store) -> LabelIndex:
     """The store's label index, rebuilt only when the store has been written to."""
-    return _cached(id(store), store.generation, store)
+    cached = _INDEXES.get(store)
+    if cached is None or cached[0] != store.generation:
+        cached = (store.generation, _build(store))
+        _INDEXES[store] = cached
+    return cached[1]
 
 
 def resolve(store: Store, text: str | None) -> set[str] | None:

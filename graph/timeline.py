@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .escalation import event_scores
 from .names import label_index
 from .store import Store
 from .vocab import CK, SPARQL_PREFIXES, local_id
@@ -66,6 +67,7 @@ def timeline(store: Store) -> list[dict]:
             responds[row["e"].value].append(other)
         else:
             reading[row["e"].value].append({"id": other, "status": status})
+    scores = event_scores(store)
     out: dict[str, dict] = {}
     for row in store.select(_EVENTS):
         event = row["e"].value
@@ -83,5 +85,7 @@ def timeline(store: Store) -> list[dict]:
             "against": sorted(parties[event]["against"], key=lambda a: a["id"]),
             "responds_to": sorted(responds.get(event, [])),
             "responds_to_claims": sorted(reading.get(event, []), key=lambda r: r["id"]),
+            "cameo": scores[event][0] if event in scores else None,
+            "escalation": scores[event][1] if event in scores else None,
         }
     return list(out.values())
