@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         STORE=os.environ.get("CONFLICTKG_STORE", "memory"),
         SNAPSHOT_DIR=os.environ.get("CONFLICTKG_SNAPSHOTS", "snapshots"),
+        MAX_CONTENT_LENGTH=int(os.environ.get("CONFLICTKG_MAX_BODY", 1_000_000)),
         JSON_SORT_KEYS=False,
     )
     if config:
@@ -36,11 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register(app)
 
-    from . import analysis, rest, snapshots, sparql
+    from . import analysis, rest, snapshots, sparql, ui
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(snapshots.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(ui.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

@@ -1,9 +1,24 @@
-"""The SPARQL endpoint blueprint. It takes the app's store and knows nothing of the article."""
+"""The SPARQL 1.1 Protocol endpoint. It takes the app's store and knows nothing of the article.
+
+- Queries: ``GET /sparql?query=``, ``POST`` form (``application/x-www-form-urlencoded``) or
+  ``POST application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` set the dataset.
+- Results by ``Accept`` (q-values, werkzeug's parser) or ``format=``; 406 when nothing fits.
+- No query: a service description (Turtle) for RDF clients, the query page for browsers.
+- ``POST /sparql/update``: SPARQL Update with ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN``.
+- Hooks the app may install (``app.extensions``): ``conflictkg.store_as_of`` (``snapshot=``),
+  ``conflictkg.update_gate`` (checks an update before it is committed).
+"""
 
 from __future__ import annotations
 
+import hmac
+import os
+from collections import OrderedDict
+from threading import Lock
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
+from flask_cors import CORS
 
 from conflictkg.graph.reasoning import with_entailment
 from conflictkg.graph.store import QueryError
@@ -11,25 +26,218 @@ from conflictkg.graph.store import QueryError
 from .errors import Problem
 from .store import get_store
 
-bp = Blueprint("sparql", __name__)
+bp = Blueprint("sparql", __name__, template_folder="templates")
+CORS(bp, methods=["GET", "POST", "OPTIONS"], send_wildcard=True)
+
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+    "application/json": ox.QueryResultsFormat.JSON,
+}
+BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if k not in ("text/csv", "text/tab-separated-values")}
+GRAPH_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+#: ``format=`` short names.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
+    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml", "nq": "application/n-quads",
+}
+QUERY_FORM = "application/x-www-form-urlencoded"
 
 
-@bp.get("/sparql")
+class ResultCache:
+    """Serialized answers keyed by the store's generation: a write makes every old entry unreachable."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._items: OrderedDict = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def _cache() -> ResultCache:
+    return current_app.extensions.setdefault("conflictkg.sparql_cache", ResultCache())
+
+
+def _utf8_body() -> str:
+    charset = (request.mimetype_params.get("charset") or "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise Problem(415, f"the body must be UTF-8, not {charset}", title="Unsupported charset")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, "the body is not valid UTF-8", title="Bad encoding") from None
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise Problem(400, f"give the {name} parameter once, not {len(values)} times", title="Repeated parameter")
+    return values[0] if values else None
+
+
+def _read_operation(name: str, direct_type: str) -> str | None:
+    """The query (or update) text of the request, per the protocol's three ways of sending it."""
+    if request.method == "GET":
+        return _one(request.args.getlist(name), name)
+    mimetype = request.mimetype
+    if mimetype == QUERY_FORM:
+        _utf8_body()
+        return _one(request.form.getlist(name), name)
+    if mimetype == direct_type:
+        if name in request.args:
+            raise Problem(400, f"{name} given both in the URL and as the body", title="Repeated parameter")
+        return _utf8_body()
+    shown = mimetype or "none"
+    raise Problem(415, f"send the {name} as {QUERY_FORM} or {direct_type}, not {shown}", title="Unsupported media type")
+
+
+def _negotiate(offered: dict[str, object], fallback: str) -> str:
+    wanted = request.values.get("format")
+    if wanted:
+        media = FORMAT_NAMES.get(wanted, wanted)
+        if media not in offered:
+            raise Problem(406, f"format={wanted!r} cannot carry this result; use one of "
+                               f"{', '.join(k for k, v in FORMAT_NAMES.items() if v in offered)}",
+                          title="Not acceptable")
+        return media
+    if not request.accept_mimetypes:
+        return fallback
+    best = request.accept_mimetypes.best_match(list(offered), default=None)
+    if best is None:
+        raise Problem(406, f"nothing acceptable: this result is offered as {', '.join(offered)}",
+                      title="Not acceptable")
+    return best
+
+
+def service_description() -> Response:
+    endpoint = request.base_url
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    node = ox.NamedNode(endpoint)
+    triples = [ox.Triple(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(sd + "Service")),
+               ox.Triple(node, ox.NamedNode(sd + "endpoint"), node),
+               ox.Triple(node, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+               ox.Triple(node, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")),
+               ox.Triple(node, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph"))]
+    formats = {"application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
+               "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
+               "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
+               "application/rdf+xml": "RDF_XML", "application/n-quads": "N-Quads"}
+    for name in formats.values():
+        triples.append(ox.Triple(node, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{name}")))
+    media = _negotiate(GRAPH_TYPES, "text/turtle")
+    return Response(ox.serialize(triples, format=GRAPH_TYPES[media], prefixes={"sd": sd}), mimetype=media)
+
+
+def _dataset() -> dict:
+    kwargs = {}
+    defaults, named = request.args.getlist("default-graph-uri"), request.args.getlist("named-graph-uri")
+    if request.mimetype == QUERY_FORM:
+        defaults += request.form.getlist("default-graph-uri")
+        named += request.form.getlist("named-graph-uri")
+    try:
+        if defaults:
+            kwargs["default_graph"] = [str(ox.NamedNode(g).value) for g in defaults]
+        if named:
+            kwargs["named_graphs"] = [str(ox.NamedNode(g).value) for g in named]
+    except ValueError as exc:
+        raise Problem(400, f"a graph URI is not an IRI: {exc}", title="Bad parameter") from None
+    return kwargs
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+@bp.route("/sparql/", methods=["GET", "POST"])
 def query() -> Response:
-    text = request.args.get("query")
-    if not text:
-        raise Problem(400, "missing the query parameter")
-    ref = request.args.get("snapshot")
-    # "as of" a snapshot: the snapshots blueprint resolves the id; this endpoint only needs a store
+    if "update" in request.args or (request.mimetype == QUERY_FORM and "update" in request.form):
+        raise Problem(400, "updates go to POST /sparql/update", title="Update sent as a query")
+    text = _read_operation("query", "application/sparql-query")
+    if text is None:
+        if request.method == "GET" and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
+            return Response(render_template("query.html"), mimetype="text/html")
+        return service_description()
+    ref = request.values.get("snapshot")
+    # "as of" a snapshot: the app resolves the id; this endpoint only needs a store
     store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
     try:
-        store = with_entailment(store, request.args.get("entailment", "rdfs"))
+        store = with_entailment(store, request.values.get("entailment", "rdfs"))
     except ValueError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
+    dataset = _dataset()
+    key = (id(store), store.generation, text, repr(sorted(dataset.items())), request.values.get("format"),
+           str(request.accept_mimetypes))
+    cached = _cache().get(key)
+    if cached is not None:
+        body, media = cached
+        return Response(body, mimetype=media)
     try:
-        result = store.query(text)
+        result = store.query(text, base_iri=request.base_url, **dataset)
     except QueryError as exc:
-        raise Problem(400, str(exc), title="Bad SPARQL query") from exc
+        hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
+        raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
     if isinstance(result, ox.QueryTriples):
-        return Response(result.serialize(format=ox.RdfFormat.N_TRIPLES), mimetype="application/n-triples")
-    return Response(result.serialize(format=ox.QueryResultsFormat.JSON), mimetype="application/sparql-results+json")
+        media = _negotiate(GRAPH_TYPES, "text/turtle")
+        body = result.serialize(format=GRAPH_TYPES[media])
+    else:
+        offered = BOOLEAN_TYPES if isinstance(result, ox.QueryBoolean) else RESULT_TYPES
+        media = _negotiate(offered, "application/sparql-results+json")
+        body = result.serialize(format=offered[media])
+    _cache().put(key, (body, media))
+    return Response(body, mimetype=media)
+
+
+def _looks_like_update(text: str) -> bool:
+    words = {w.upper() for w in text.split()}
+    return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"})
+
+
+def _check_token() -> None:
+    token = current_app.config.get("UPDATE_TOKEN") or os.environ.get("CONFLICTKG_UPDATE_TOKEN")
+    if not token:
+        raise Problem(403, "updates are disabled: start the server with CONFLICTKG_UPDATE_TOKEN set",
+                      title="Updates disabled")
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        raise Problem(401, "send Authorization: Bearer <token>", title="Unauthorized",
+                      headers={"WWW-Authenticate": 'Bearer realm="conflictkg"'})
+    if not hmac.compare_digest(header[len("Bearer "):].encode(), token.encode()):
+        raise Problem(403, "wrong token", title="Forbidden")
+
+
+@bp.post("/sparql/update")
+def update() -> Response:
+    _check_token()
+    text = _read_operation("update", "application/sparql-update")
+    if not text:
+        raise Problem(400, "no update given", title="Missing update")
+    if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
+        raise Problem(400, "using-graph-uri is not supported: name graphs in the update itself", title="Bad parameter")
+    gate = current_app.extensions.get("conflictkg.update_gate")
+    store = get_store()
+    try:
+        if gate is not None:
+            gate(store, text)  # raises Problem(422) with the report when the result would not conform
+        else:
+            store.update(text)
+    except QueryError as exc:
+        raise Problem(400, str(exc), title="Bad SPARQL update") from exc
+    return Response(status=204)

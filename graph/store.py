@@ -95,9 +95,12 @@ class Store:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         union_default_graph: bool = False,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raise :class:`QueryError` on bad syntax."""
         kwargs: dict = {}
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         if default_graph is not None:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         if named_graphs is not None:
