@@ -128,3 +128,18 @@ def test_wrong_method_is_405_problem(client):
 def test_health(client):
     body = client.get("/health").json
     assert body["status"] == "ok" and body["triples"] > 1000
+
+
+def test_stored_queries_answer_the_same_with_and_without_entailment(client):
+    """Run through /sparql (RDFS view on by default) and as stored: no row twice, same rows."""
+    from urllib.parse import quote
+
+    for query in client.get("/api/queries").json["queries"]:
+        if query["parameters"]:
+            continue
+        stored = client.get(f"/api/queries/{query['name']}").json["rows"]
+        for entailment in ("rdfs", "none"):
+            body = client.get(f"/sparql?entailment={entailment}&query=" + quote(query["sparql"])).json
+            rows = [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
+            assert len(rows) == len({tuple(sorted(r.items())) for r in rows}), (query["name"], entailment)
+            assert sorted(map(str, rows)) == sorted(map(str, stored)), (query["name"], entailment)
