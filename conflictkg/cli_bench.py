@@ -42,7 +42,7 @@ def bench(events: int, repeat: int, only: tuple[str, ...], output: str) -> None:
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     print_table(["benchmark", "ours s", "reference s", "ratio", "goal", "ok"],
-                [[r["name"], f"{r['ours_s']:.4f}", f"{r['reference_s']:.4f}", f"{r['ratio']:.2f}", f"≤{r['goal']}",
+                [[r["name"], f"{r['ours_s']:.4f}", f"{r['reference_s']:.4f}", f"{r['ratio']:.2f}", f"{'≥' if r.get('higher_is_better') else '≤'}{r['goal']}",
                   "yes" if r["pass"] else "NO"] for r in report["results"]])
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)

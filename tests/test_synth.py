@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 import pyoxigraph as ox
 
 from conflictkg.cli import main
@@ -39,15 +41,38 @@ def test_synth_refuses_an_unwritable_path(runner, tmp_path):
     assert result.exit_code == 1 and "cannot write" in result.output
 
 
+def _check_ratios(report: dict) -> None:
+    for r in report["results"]:
+        assert r["ours_s"] > 0 and r["reference_s"] > 0
+        # times: ours / reference, lower is better; throughputs: ours / reference, higher is better
+        expected = r["reference_s"] / r["ours_s"] if r.get("higher_is_better") else r["ours_s"] / r["reference_s"]
+        assert r["ratio"] == round(expected, 3)
+        assert r["pass"] == (r["ratio"] >= r["goal"] if r.get("higher_is_better") else r["ratio"] <= r["goal"])
+
+
 def test_bench_writes_json_with_ratios(runner, tmp_path):
+    out = tmp_path / "bench.json"
+    result = runner.invoke(main, ["bench", "--events", "200", "--repeat", "1", "--only", "load", "--only", "queries",
+                                  "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    assert report["machine"]["cpus"] and report["events"] == 200
+    assert {r["suite"] for r in report["results"]} == {"load", "queries"}
+    _check_ratios(report)
+    assert "load 200 events" in result.stdout
+    assert runner.invoke(main, ["bench", "--only", "nothing"]).exit_code == 2
+
+
+@pytest.mark.slow
+def test_bench_every_suite_runs(runner, tmp_path, monkeypatch):
+    # the HTTP suite starts conflictkg and Oxigraph servers on loopback; one second per workload is enough here
+    monkeypatch.setenv("CONFLICTKG_BENCH_SECONDS", "1")
     out = tmp_path / "bench.json"
     result = runner.invoke(main, ["bench", "--events", "200", "--repeat", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert report["machine"]["cpus"] and report["events"] == 200
-    names = {r["suite"] for r in report["results"]}
-    assert {"load", "queries"} <= names
-    for r in report["results"]:
-        assert r["ours_s"] > 0 and r["reference_s"] > 0 and r["ratio"] == round(r["ours_s"] / r["reference_s"], 3)
-    assert "load 200 events" in result.stdout
-    assert runner.invoke(main, ["bench", "--only", "nothing"]).exit_code == 2
+    assert {"load", "queries", "snapshot", "http"} <= {r["suite"] for r in report["results"]}
+    _check_ratios(report)
+    http = [r for r in report["results"] if r["suite"] == "http"]
+    assert all(r["ours"]["errors"] == 0 and r["oxigraph"]["errors"] == 0 for r in http)
+    assert "≥5.0" in result.stdout

@@ -1,0 +1,155 @@
+"""Benchmark suite ``http``: the endpoint's throughput and latency against Oxigraph server.
+
+Both servers hold the same data (the ontology, the seed and the synthetic events) in memory,
+on 127.0.0.1, and get the same requests from the same client (8 keep-alive connections for a
+fixed time each). conflictkg runs as ``conflictkg serve --workers 2``; Oxigraph as
+``oxigraph serve`` (the PyPI package's binary). Two workloads:
+
+- ``aggregate``: a whole-graph count whose filter changes with every request, so no cache can
+  answer it — the engines are the same, this measures what the Python layer costs;
+- ``repeated``: one query again and again, as a dashboard does — the answer cache's gain.
+
+Queries go with ``entailment=none`` so both engines answer over exactly the same triples.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .bench import Context, suite
+from .store import open_store
+
+AGGREGATE = ("PREFIX ck: <https://w3id.org/conflictkg/ontology#> SELECT (COUNT(?e) AS ?n) (SUM(?f) AS ?dead) "
+             "WHERE {{ ?e ck:fatalities ?f . FILTER(?f > {k}) }}")
+CONNECTIONS = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(port: int, path: str, proc: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            time.sleep(0.2)
+        finally:
+            conn.close()
+    raise RuntimeError("server did not start")
+
+
+def _load_run(port: int, path_for: callable, seconds: float) -> dict:
+    """Requests from CONNECTIONS threads for ``seconds``; throughput and latency percentiles."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i, mine = offset, []
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            conn.request("GET", path_for(i), headers={"Accept": "application/sparql-results+json"})
+            response = conn.getresponse()
+            response.read()
+            mine.append(time.perf_counter() - start)
+            if response.status != 200:
+                with lock:
+                    errors[0] += 1
+            i += CONNECTIONS
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / elapsed,
+            "p50_ms": 1000 * statistics.median(latencies),
+            "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]}
+
+
+def _oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not os.path.exists(found):
+        raise RuntimeError("the oxigraph server binary is missing: pip install oxigraph (in the dev extra)")
+    return found
+
+
+@suite("http")
+def _http(ctx: Context) -> list[dict]:
+    seconds = float(os.environ.get("CONFLICTKG_BENCH_SECONDS", "10"))
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.nt"
+        seed = open_store("memory")
+        data.write_bytes(seed.dump(fmt=ox.RdfFormat.N_TRIPLES) + ctx.data)
+        ours_port, oxi_port = _free_port(), _free_port()
+        ours = subprocess.Popen([sys.executable, "-m", "conflictkg", "serve", "--port", str(ours_port), "--workers", "2",
+                                 "--store", "memory", "--load", str(data)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        oxi = subprocess.Popen([_oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{oxi_port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait(oxi_port, "/query?query=ASK%7B%7D", oxi)
+            conn = http.client.HTTPConnection("127.0.0.1", oxi_port, timeout=600)
+            # our store holds the seed already; Oxigraph gets the very same triples
+            conn.request("POST", "/store?default", body=data.read_bytes(), headers={"Content-Type": "application/n-triples"})
+            status = conn.getresponse().status
+            conn.close()
+            if status >= 300:
+                raise RuntimeError(f"loading Oxigraph failed: HTTP {status}")
+            _wait(ours_port, "/health", ours)
+            rows = []
+            # i / 1000: a distinct threshold on every request, so no answer can come from a cache
+            for name, query_for in (("aggregate, filter changing per request", lambda i: AGGREGATE.format(k=i / 1000)),
+                                    ("one query repeated", lambda i: AGGREGATE.format(k=50))):
+                paths = {
+                    "ours": lambda i: "/sparql?entailment=none&query=" + urllib.parse.quote(query_for(i)),
+                    "oxigraph": lambda i: "/query?query=" + urllib.parse.quote(query_for(i)),
+                }
+                for port, key in ((ours_port, "ours"), (oxi_port, "oxigraph")):
+                    _load_run(port, paths[key], min(2.0, seconds / 5))  # warm up
+                ours_run = _load_run(ours_port, paths["ours"], seconds)
+                oxi_run = _load_run(oxi_port, paths["oxigraph"], seconds)
+                goal = 0.9 if name.startswith("aggregate") else 5.0
+                ratio = ours_run["rps"] / oxi_run["rps"] if oxi_run["rps"] else 0.0
+                rows.append({"name": f"HTTP {name}, {ctx.events} events", "ours_s": 1 / ours_run["rps"],
+                             "reference_s": 1 / oxi_run["rps"], "reference": "Oxigraph server (same data, same client)",
+                             "ratio": round(ratio, 3), "goal": goal, "pass": ratio >= goal, "higher_is_better": True,
+                             "ours": ours_run, "oxigraph": oxi_run})
+            return rows
+        finally:
+            for proc in (ours, oxi):
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
