@@ -37,12 +37,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register(app)
 
-    from . import analysis, rest, snapshots, sparql, ui
+    from . import analysis, rest, snapshots, sparql, ui, validate
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(snapshots.bp)
     app.register_blueprint(analysis.bp)
+    app.register_blueprint(validate.bp)
     app.register_blueprint(ui.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
+    # the SPARQL blueprint knows no shapes: it asks this gate to apply updates
+    app.extensions["conflictkg.update_gate"] = validate.update_gate
     return app

@@ -264,4 +264,4 @@ def source(show_text: bool) -> None:
         click.echo(f"  {count:5d}  {change}")
 
 # Verbs that live beside the code they drive; imported last so they can use the helpers above.
-from conflictkg import cli_bench, cli_export, cli_serve, cli_snapshot  # noqa: E402,F401
+from conflictkg import cli_bench, cli_export, cli_serve, cli_snapshot, cli_validate  # noqa: E402,F401

@@ -9,6 +9,7 @@ import click
 
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.export import EXPORTS, export
+from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files
 from conflictkg.graph.store import StoreError
 
@@ -35,10 +36,16 @@ def export_command(fmt: str, output: str, store_spec: str) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @store_option
 def load(files: tuple[str, ...], store_spec: str) -> None:
-    """Add RDF files (format from the suffix) or ACLED-style CSV to the store, all or nothing."""
+    """Add RDF files (format from the suffix) or ACLED-style CSV to the store, all or nothing.
+
+    The result is validated against the shapes first: if it would not conform, nothing is stored.
+    """
     store = open_store_or_exit(store_spec)
     try:
         added = load_files(store, [Path(f) for f in files])
+    except Refused as exc:
+        click.echo(exc.report.as_text(), err=True)
+        raise click.ClickException(str(exc)) from exc
     except StoreError as exc:
         raise click.ClickException(f"{exc} (nothing was loaded)") from exc
     click.echo(f"loaded {added} new triples from {len(files)} file(s) into {store_spec}", err=True)

@@ -14,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 
 from conflictkg.api import create_app
 from conflictkg.cli import main, open_store_or_exit, store_option
+from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files
 from conflictkg.graph.store import StoreError
 
@@ -46,6 +47,9 @@ def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec:
     if load:
         try:
             added = load_files(store, [Path(f) for f in load])
+        except Refused as exc:
+            click.echo(exc.report.as_text(), err=True)
+            raise click.ClickException(f"{exc} (not serving)") from exc
         except StoreError as exc:
             raise click.ClickException(f"{exc} (nothing was loaded; not serving)") from exc
         click.echo(f"loaded {added} triples from {len(load)} file(s)", err=True)

@@ -1,7 +1,8 @@
 """Adding data to a store: RDF files in any format, or ACLED-style CSV, all or nothing.
 
-Every file is read and parsed before anything is written, then everything goes in one
-transaction: a bad line in the last file leaves the store as it was.
+Every file is read and parsed before anything is written, then the whole is validated against
+the shapes (:mod:`.gate`) and goes in one update: a bad line in the last file, or one event
+without a perpetrator, leaves the store as it was.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .acled import AcledError, import_acled, rows
+from .gate import check, load_checked
 from .store import Store, StoreError, rdf_format
 
 
@@ -36,10 +38,16 @@ def read_file(store: Store, path: Path) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
-def load_files(store: Store, paths: list[Path]) -> int:
-    """Load every file in one transaction; return how many quads the store gained."""
+def load_files(store: Store, paths: list[Path], *, engine: str = "fast") -> int:
+    """Load every file in one validated transaction; return how many triples the store gained.
+
+    Raises :class:`~.gate.Refused` (with the SHACL report) if the result would violate the shapes.
+    """
     blobs = [read_file(store, Path(p)) for p in paths]
-    before = len(store)
-    store.load(b"".join(blobs), ox.RdfFormat.N_QUADS)
-    store.flush()
-    return len(store) - before
+    return load_checked(store, [(b"".join(blobs), ox.RdfFormat.N_QUADS, None)], engine=engine)
+
+
+def check_files(store: Store, paths: list[Path], *, engine: str = "fast"):
+    """The SHACL report of the store as it would be with these files added (nothing is stored)."""
+    blobs = [read_file(store, Path(p)) for p in paths]
+    return check(store, [(b"".join(blobs), ox.RdfFormat.N_QUADS, None)], engine=engine)

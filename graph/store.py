@@ -84,7 +84,8 @@ class Store:
         self._inner = inner
         self.spec = spec
         self.generation = 0
-        self._write_lock = threading.Lock()
+        # re-entrant: a validated write holds it across staging, checking and committing
+        self._write_lock = threading.RLock()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -185,6 +186,11 @@ class Store:
         """Make writes durable (a no-op in memory)."""
         if hasattr(self._inner, "flush"):
             self._inner.flush()
+
+    @property
+    def write_lock(self) -> threading.RLock:
+        """Held by every write; hold it to make a read-check-write sequence atomic."""
+        return self._write_lock
 
     @property
     def inner(self) -> ox.Store:

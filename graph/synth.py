@@ -21,11 +21,12 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 from dataclasses import dataclass
 from typing import TextIO
 
-from .vocab import CK, GEO, RDF, RDFS, SKOS, XSD, iri
+from .vocab import CK, DCT, GEO, RDF, RDFS, SKOS, XSD, iri
 
 SOURCE = iri("source", "synthetic")
 START = dt.date(2015, 1, 1)
@@ -84,6 +85,9 @@ def _pools(rng: random.Random, w: _Writer) -> tuple[list[_Actor], list[_Actor], 
         w.iri(node, RDF.type, CK.State)
         w.iri(node, RDF.type, CK.Place)
         w.lit(node, RDFS.label, name, lang="en")
+        w.iri(node, GEO.hasGeometry, node + "-geometry")
+        w.iri(node + "-geometry", RDF.type, GEO.Geometry)
+        w.lit(node + "-geometry", GEO.asWKT, f"POINT({lon:.3f} {lat:.3f})", GEO.wktLiteral)
         states.append(_Actor(node, name, node))
         places[node] = []
         for k in range(12):
@@ -119,6 +123,8 @@ def write_events(out: TextIO, events: int, *, seed: int = 42) -> int:
     rng = random.Random(seed)
     w = _Writer(out)
     w.iri(SOURCE, RDF.type, CK.Source)
+    w.lit(SOURCE, DCT.title, f"Synthetic events (seed {seed})")
+    w.lit(SOURCE, CK.sha256, hashlib.sha256(f"conflictkg synth {seed}".encode()).hexdigest())
     states, groups, places = _pools(rng, w)
     span = (END - START).days
     last_by_dyad: dict[tuple[str, str], str] = {}
@@ -139,8 +145,9 @@ def write_events(out: TextIO, events: int, *, seed: int = 42) -> int:
             w.iri(node, CK.target, place)
             if rng.random() < 0.3:
                 w.iri(node, CK.targetedGroup, rng.choice(groups).iri)
-            if rng.random() < 0.5:
-                w.iri(node, CK.instrument, iri("weapon", "synth-" + rng.choice(WEAPONS)))
+            weapon = {"MissileStrike": "missile", "DroneStrike": "drone"}.get(kind)
+            if weapon or rng.random() < 0.5:
+                w.iri(node, CK.instrument, iri("weapon", "synth-" + (weapon or rng.choice(WEAPONS))))
             if rng.random() < 0.5:
                 w.lit(node, CK.fatalities, str(rng.randint(0, 120)), XSD.integer)
             dyad = (by.iri, country.iri)
@@ -160,6 +167,10 @@ def write_events(out: TextIO, events: int, *, seed: int = 42) -> int:
             w.lit(node, RDFS.label, f"{kind} by {by.label} toward {against.label} #{i}", lang="en")
             w.iri(node, CK.actor, by.iri)
             w.iri(node, CK.counterpart, against.iri)
+            if kind in ("DeEscalation", "PhoneCall"):  # two-sided by nature (the shapes ask for both)
+                w.iri(node, CK.actor, against.iri)
+            if kind == "Visit":
+                w.iri(node, CK.location, rng.choice(places[against.iri]))
             dyad = (by.iri, against.iri)
         w.lit(node, CK.date, date, XSD.date)
         w.lit(node, CK.status, "reported")

@@ -1,0 +1,162 @@
+"""Every write is validated before it is committed: loads and SPARQL updates alike.
+
+New data is first written to a staging graph of the store, then the shapes are checked on the
+default graph *plus* the staging graph, for the nodes the write touches and the nodes that point
+at them (what the shapes can reach: an event that responds to a re-dated event, say). Only if the
+result conforms is the staged data moved into place, in one update; otherwise the staging graph
+is dropped and the store is exactly as it was. Readers never see staged data in the default
+graph.
+
+Updates that delete or match patterns cannot be staged this way: they run on an in-memory copy,
+which is validated whole, and are applied to the store only if the copy conforms.
+
+>>> from conflictkg.graph.store import open_store
+>>> store = open_store("memory")
+>>> before = len(store)
+>>> bad = b'<https://w3id.org/conflictkg/id/event/x> a <https://w3id.org/conflictkg/ontology#Bombing> .'
+>>> try:
+...     load_checked(store, [(bad, ox.RdfFormat.TURTLE, None)])
+... except Refused as exc:
+...     print(len(store) == before, exc.report.conforms)
+True False
+"""
+
+from __future__ import annotations
+
+from typing import IO, Iterable
+
+import pyoxigraph as ox
+
+from .store import QueryError, Store, StoreError
+from .validation import Report, validate
+
+STAGING = "urn:conflictkg:staging"
+_STAGED = ox.NamedNode(STAGING)
+#: Writes that touch the class hierarchy change every shape's targets: validate everything then.
+_SCHEMA = ("http://www.w3.org/2000/01/rdf-schema#subClassOf",)
+
+
+class Refused(StoreError):
+    """The write would leave the graph violating its shapes; nothing was stored."""
+
+    def __init__(self, report: Report) -> None:
+        violations = [r for r in report.results if r.severity == "Violation"]
+        super().__init__(f"refused: {len(violations)} violation(s) of the shapes; nothing was stored")
+        self.report = report
+
+
+def _affected(store: Store) -> list[ox.NamedNode | ox.BlankNode] | None:
+    """The staged nodes and the nodes pointing at them; None when everything must be checked."""
+    view = [ox.DefaultGraph(), _STAGED]
+    schema = " ".join(f"<{p}>" for p in _SCHEMA)
+    # blank nodes cannot be named in VALUES; a change to the class tree moves every target
+    if store.inner.query(f"ASK {{ GRAPH <{STAGING}> {{ {{ ?s ?p ?o FILTER (isBlank(?s)) }} UNION {{ ?s ?p ?o VALUES ?p {{ {schema} }} }} }} }}"):
+        return None
+    rows = store.inner.query(
+        f"SELECT DISTINCT ?n WHERE {{ {{ GRAPH <{STAGING}> {{ ?n ?p ?o }} }} UNION {{ GRAPH <{STAGING}> {{ ?x ?p ?n }} }}"
+        f" UNION {{ GRAPH <{STAGING}> {{ ?t ?q ?o }} ?n ?r ?t }} FILTER (isIRI(?n)) }}", default_graph=view)
+    return [row[0] for row in rows]
+
+
+def _staged_report(store: Store, engine: str) -> Report:
+    view = [ox.DefaultGraph(), _STAGED]
+    if engine == "pyshacl":
+        copy = _copy(store, with_staged=True)
+        return validate(copy, engine="pyshacl")
+    return validate(store, focus=_affected(store), default_graph=view)
+
+
+def _copy(store: Store, *, with_staged: bool = False) -> Store:
+    """An in-memory copy of the default graph (and, if asked, the staged data merged into it)."""
+    copy = ox.Store()
+    copy.bulk_extend(q for q in store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    if with_staged:
+        copy.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                         for q in store.inner.quads_for_pattern(None, None, None, _STAGED))
+    return Store(copy, "memory")
+
+
+def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]]) -> None:
+    """Parse every source into the staging graph (a parse error leaves nothing staged)."""
+    inner = store.inner
+    for data, fmt, base in sources:
+        kwargs = {"base_iri": base} if base else {}
+        try:
+            # quads of named graphs are validated with the rest: the default graph is what the shapes guard
+            inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED)
+                              for q in ox.parse(data, format=fmt, **kwargs))
+        except SyntaxError as exc:
+            inner.remove_graph(_STAGED)
+            raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+
+
+def check(store: Store, sources, *, engine: str = "fast") -> Report:
+    """Validate what ``sources`` would make of the store, without storing anything."""
+    with store.write_lock:
+        _discard(store)
+        try:
+            _stage(store, sources)
+            return _staged_report(store, engine)
+        finally:
+            _discard(store)
+
+
+def load_checked(store: Store, sources, *, engine: str = "fast") -> int:
+    """Add ``sources`` (data, format, base IRI) to the store if the result conforms; return the triples added.
+
+    Raises :class:`Refused` (with the report) when it would not, :class:`StoreError` when a source
+    cannot be parsed; either way nothing is stored.
+    """
+    with store.write_lock:
+        _discard(store)
+        before = len(store)
+        try:
+            _stage(store, sources)
+            report = _staged_report(store, engine)
+            if not report.conforms:
+                raise Refused(report)
+            # one update: the staged triples appear in the default graph all at once
+            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{STAGING}>")
+            store.flush()
+            return len(store) - before
+        finally:
+            _discard(store)
+
+
+def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report:
+    """Apply a SPARQL update if the resulting graph conforms; raise :class:`Refused` if not."""
+    with store.write_lock:
+        inserted = _insert_data_only(sparql)
+        if inserted is not None:
+            load_checked(store, [(inserted, ox.RdfFormat.N_QUADS, None)], engine=engine)
+            return Report([], engine)
+        copy = _copy(store)
+        copy.update(sparql)  # raises QueryError on bad syntax, before anything is touched
+        report = validate(copy, engine=engine)
+        if not report.conforms:
+            raise Refused(report)
+        store.update(sparql)
+        store.flush()
+        return report
+
+
+def _insert_data_only(sparql: str) -> bytes | None:
+    """The data of an update made only of INSERT DATA operations (as N-Quads), else None."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parsed = parseUpdate(sparql)
+    except Exception:  # rdflib's grammar is not the engine's: let the engine judge the text
+        return None
+    if not parsed.request or any(op.name != "InsertData" for op in parsed.request):
+        return None
+    scratch = ox.Store()
+    try:
+        scratch.update(sparql)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise QueryError(str(exc)) from exc
+    return scratch.dump(format=ox.RdfFormat.N_QUADS)
+
+
+def _discard(store: Store) -> None:
+    store.inner.remove_graph(_STAGED)
