@@ -21,7 +21,7 @@ def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str
     """The SPARQL pattern binding ``?e`` to the accusations the filters select."""
     lines = ["?e a/rdfs:subClassOf* ck:Accusation ; ck:accuser ?accuser ; ck:accused ?accused ."]
     for var, text in (("accuser", accuser), ("accused", accused)):
-        nodes = resolve(store, text)
+        nodes = resolve(store, text, var)
         if nodes is not None:
             lines.append(values_clause(var, nodes))
     return "{ SELECT DISTINCT ?e WHERE { " + "\n".join(lines) + " } }"

@@ -93,11 +93,28 @@ def label_index(store: Store) -> LabelIndex:
     return cached[1]
 
 
-def resolve(store: Store, text: str | None) -> set[str] | None:
-    """The nodes a filter value names; None when there is no filter."""
+class FilterError(ValueError):
+    """A filter value that cannot be used: a malformed date, a name that names nothing, …"""
+
+
+def resolve(store: Store, text: str | None, name: str = "filter") -> set[str] | None:
+    """The nodes a filter value names; None when there is no filter.
+
+    A name that matches nothing is an error, not an empty answer: a typo must not read as
+    "no such strikes".
+
+    >>> from conflictkg.graph.store import open_store
+    >>> resolve(open_store("memory"), "Narnia", "country")
+    Traceback (most recent call last):
+    ...
+    conflictkg.graph.names.FilterError: country: nothing in the graph is named 'Narnia'
+    """
     if text is None or text == "":
         return None
-    return label_index(store).match(text)
+    nodes = label_index(store).match(text)
+    if not nodes:
+        raise FilterError(f"{name}: nothing in the graph is named {text!r}")
+    return nodes
 
 
 def values_clause(var: str, nodes: set[str]) -> str:

@@ -15,13 +15,9 @@ import datetime as dt
 from collections import defaultdict
 
 from .evidence import evidence_for, evidence_rows
-from .names import label_index, resolve, values_clause
+from .names import FilterError, label_index, resolve, values_clause
 from .store import Store
 from .vocab import CK, SPARQL_PREFIXES, local_id
-
-
-class FilterError(ValueError):
-    """A filter value that cannot be used (a malformed date, …)."""
 
 
 def parse_date(value: str | None, name: str) -> str | None:
@@ -32,7 +28,7 @@ def parse_date(value: str | None, name: str) -> str | None:
     >>> parse_date("16/01/2024", "from")
     Traceback (most recent call last):
     ...
-    conflictkg.graph.strikes.FilterError: from: '16/01/2024' is not a date (YYYY-MM-DD)
+    conflictkg.graph.names.FilterError: from: '16/01/2024' is not a date (YYYY-MM-DD)
     """
     if value in (None, ""):
         return None
@@ -46,13 +42,13 @@ def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str
                    target: str | None = None, date_from: str | None = None, date_to: str | None = None) -> str:
     """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select."""
     lines = ["?e a/rdfs:subClassOf* ck:Attack ; ck:date ?date ."]
-    perps = resolve(store, perpetrator)
+    perps = resolve(store, perpetrator, "perpetrator")
     if perps is not None:
         lines += ["?e ck:perpetrator ?f_perp .", values_clause("f_perp", perps)]
-    countries = resolve(store, country)
+    countries = resolve(store, country, "country")
     if countries is not None:
         lines += ["?e ck:country ?f_country .", values_clause("f_country", countries)]
-    targets = resolve(store, target)
+    targets = resolve(store, target, "target")
     if targets is not None:
         lines += ["{ ?e ck:target ?f_target } UNION { ?e ck:targetedGroup ?f_target } UNION { ?e ck:location ?f_target }",
                   values_clause("f_target", targets)]

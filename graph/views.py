@@ -39,7 +39,7 @@ def _add_node(graph: nx.MultiDiGraph, store: Store, node: str) -> None:
 class _Filter:
     def __init__(self, store: Store, date_from: str | None, date_to: str | None, actor: str | None) -> None:
         self.start, self.end = parse_date(date_from, "date_from"), parse_date(date_to, "date_to")
-        self.actors = resolve(store, actor)
+        self.actors = resolve(store, actor, "actor")
 
     def keep(self, date: str | None, *nodes: str) -> bool:
         if date and self.start and date[:10] < self.start:

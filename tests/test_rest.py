@@ -45,7 +45,14 @@ def test_strike_filters_combine(client):
     assert dates("perpetrator=Israel") == ["2023-12-25", "2024-01-03", "2024-01-20"]
     assert dates("perpetrator=Israel&from=2024-01-01&to=2024-01-10") == ["2024-01-03"]
     assert dates("target=Jaish%20al-Adl") == ["2024-01-16"]
-    assert dates("country=Atlantis") == []
+    assert dates("country=Yemen") == []  # named in the graph, struck by no one
+
+
+def test_a_name_that_names_nothing_is_refused(client):
+    response = client.get("/api/strikes?country=Atlantis")
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert response.json["detail"] == "country: nothing in the graph is named 'Atlantis'"
+    assert client.get("/api/accusations?accuser=Atlantis").status_code == 400
 
 
 def test_accusations_filters(client):
