@@ -67,6 +67,49 @@ class Context:
         return statistics.median(times)
 
 
+def _status_kb(field_name: str) -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    raise OSError(f"no {field_name} in /proc/self/status")
+
+
+def measure_forked(func: Callable[[], object]) -> tuple[float, int, object]:
+    """Run ``func`` in a forked child: its wall time, the memory it added at its peak (bytes), and what it returned.
+
+    The child starts with the parent's data (copy-on-write), resets its peak-RSS mark and
+    reports how far above its starting RSS it went, so each engine is charged for what it
+    builds, not for the store both share. Linux only (``/proc``).
+    """
+    import pickle
+
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, report, leave without running the parent's cleanup
+        try:
+            os.close(read_end)
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+                fh.write("5")  # resets VmHWM to the current RSS
+            base = _status_kb("VmRSS")
+            start = time.perf_counter()
+            value = func()
+            outcome = (time.perf_counter() - start, (_status_kb("VmHWM") - base) * 1024, value)
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
+            outcome = RuntimeError(f"benchmark child failed: {exc!r}")
+        with os.fdopen(write_end, "wb") as out:
+            pickle.dump(outcome, out)
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    outcome = pickle.loads(data)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
 def row(name: str, ours: float, reference: float, goal: float, reference_name: str, **extra) -> dict:
     ratio = ours / reference if reference else float("inf")
     return {"name": name, "ours_s": ours, "reference_s": reference, "reference": reference_name,

@@ -69,9 +69,25 @@ def _staged_report(store: Store, engine: str) -> Report:
         copy = _copy(store, with_staged=True)
         return validate(copy, engine="pyshacl")
     focus = _affected(store)
-    if focus is not None and len(focus) * FOCUS_COST > len(store):
+    if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
         focus = None  # a write as big as a good part of the graph: one pass over everything is cheaper
     return validate(store, focus=focus, default_graph=view)
+
+
+def _larger_than(store: Store, triples: int) -> bool:
+    """Whether the default graph holds more than ``triples`` triples, counting no further than that.
+
+    ``len(store)`` walks the whole store: seconds at a million events, for every write.
+    """
+    rows = store.inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {triples + 1} }}")
+    return int(next(iter(rows))[0].value) > triples
+
+
+def _staged_new(store: Store) -> int:
+    """How many staged triples the default graph does not hold yet."""
+    rows = store.inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} "
+                             f"FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))[0].value)
 
 
 def _copy(store: Store, *, with_staged: bool = False) -> Store:
@@ -120,16 +136,16 @@ def load_checked(store: Store, sources, *, engine: str = "fast") -> int:
     """
     with store.write_lock:
         _discard(store)
-        before = len(store)
         try:
             _stage(store, sources)
             report = _staged_report(store, engine)
             if not report.conforms:
                 raise Refused(report)
+            added = _staged_new(store)
             # one update: the staged triples appear in the default graph all at once
             store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} }} ; DROP SILENT GRAPH <{STAGING}>")
             store.flush()
-            return len(store) - before
+            return added
         finally:
             _discard(store)
 

@@ -187,3 +187,31 @@ def write_events(out: TextIO, events: int, *, seed: int = 42) -> int:
         w.lit(ev, CK.end, str(len(quote)), XSD.integer)
         w.iri(ev, CK.source, SOURCE)
     return events
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def inject_faults(store, *, seed: int = 5) -> set[tuple[str, str | None, str]]:
+    """Break a few synthetic events the way careless data would; return the (focus, path, component) each must give.
+
+    An attack loses its perpetrator, another gets an impossible date, a third a label that
+    hides a Cyrillic letter, an accusation loses its accused. Both SHACL engines must report
+    at least these.
+    """
+    prefixes = f"PREFIX ck: <{CK}> PREFIX xsd: <{XSD}> PREFIX skos: <{SKOS}>\n"
+    rng = random.Random(seed)
+    attacks = [r["e"].value for r in store.select(prefixes + "SELECT ?e WHERE { ?e a ck:Bombing } ORDER BY ?e")]
+    accusations = [r["e"].value for r in store.select(prefixes + "SELECT ?e WHERE { ?e a ck:Accusation } ORDER BY ?e")]
+    no_perpetrator, bad_date, cyrillic = rng.sample(attacks, 3)
+    no_accused = rng.choice(accusations)
+    store.update(prefixes + f"""
+        DELETE WHERE {{ <{no_perpetrator}> ck:perpetrator ?p }} ;
+        DELETE {{ <{bad_date}> ck:date ?d }} INSERT {{ <{bad_date}> ck:date "2024-02-30x"^^xsd:date }} WHERE {{ <{bad_date}> ck:date ?d }} ;
+        INSERT DATA {{ <{cyrillic}> skos:altLabel "P\u0430kistan strike"@en }} ;
+        DELETE WHERE {{ <{no_accused}> ck:accused ?a }}""")
+    sparql = SH + "SPARQLConstraintComponent"
+    return {(no_perpetrator, CK.perpetrator, SH + "MinCountConstraintComponent"),
+            (bad_date, CK.date, SH + "DatatypeConstraintComponent"),
+            (bad_date, None, sparql),
+            (cyrillic, SKOS.altLabel, sparql),
+            (no_accused, CK.accused, SH + "MinCountConstraintComponent")}

@@ -2,7 +2,6 @@
 
 import gc
 import json
-import random
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +14,7 @@ from conflictkg.cli import main
 from conflictkg.graph.gate import STAGING, Refused, check, load_checked, update_checked
 from conflictkg.graph.ontology import ontology_ntriples
 from conflictkg.graph.store import Store, open_store
-from conflictkg.graph.synth import write_events
+from conflictkg.graph.synth import inject_faults, write_events
 from conflictkg.graph.validation import SH, validate
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"
@@ -86,23 +85,7 @@ def _faulty_synthetic_store(events: int = 300) -> tuple[Store, set]:
     write_events(buffer, events, seed=3)
     store = open_store("memory")
     store.load(buffer.getvalue(), ox.RdfFormat.N_TRIPLES)
-    rng = random.Random(5)
-    attacks = [r["e"].value for r in store.select(PREFIXES + "SELECT ?e WHERE { ?e a ck:Bombing } ORDER BY ?e")]
-    accusations = [r["e"].value for r in store.select(PREFIXES + "SELECT ?e WHERE { ?e a ck:Accusation } ORDER BY ?e")]
-    no_perpetrator, bad_date, cyrillic = rng.sample(attacks, 3)
-    no_accused = rng.choice(accusations)
-    store.update(PREFIXES + f"""
-        DELETE WHERE {{ <{no_perpetrator}> ck:perpetrator ?p }} ;
-        DELETE {{ <{bad_date}> ck:date ?d }} INSERT {{ <{bad_date}> ck:date "2024-02-30x"^^xsd:date }} WHERE {{ <{bad_date}> ck:date ?d }} ;
-        INSERT DATA {{ <{cyrillic}> <http://www.w3.org/2004/02/skos/core#altLabel> "Pаkistan strike"@en }} ;
-        DELETE WHERE {{ <{no_accused}> ck:accused ?a }}""")
-    sparql = "http://www.w3.org/ns/shacl#SPARQLConstraintComponent"
-    faults = {(no_perpetrator, CK + "perpetrator", "http://www.w3.org/ns/shacl#MinCountConstraintComponent"),
-              (bad_date, CK + "date", "http://www.w3.org/ns/shacl#DatatypeConstraintComponent"),
-              (bad_date, None, sparql),
-              (cyrillic, "http://www.w3.org/2004/02/skos/core#altLabel", sparql),
-              (no_accused, CK + "accused", "http://www.w3.org/ns/shacl#MinCountConstraintComponent")}
-    return store, faults
+    return store, inject_faults(store)
 
 
 @pytest.mark.slow
