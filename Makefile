@@ -6,16 +6,28 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
+# The W3C SHACL Core test suite (w3c/data-shapes, tests/core), as pySHACL's source distribution on
+# PyPI ships it: taken from the registry at install time, never committed.
+W3C_SHACL := .cache/w3c/shacl-core
 
 .PHONY: install serve test bench clean
 
-install: $(BIN)/conflictkg
+install: $(BIN)/conflictkg $(W3C_SHACL)/manifest.ttl
 
 $(BIN)/conflictkg: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev,viz]'
 	touch $@
+
+$(W3C_SHACL)/manifest.ttl: $(BIN)/conflictkg
+	rm -rf .cache/pyshacl-sdist $(W3C_SHACL)
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: -d .cache/pyshacl-sdist \
+		"pyshacl==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("pyshacl"))')"
+	mkdir -p $(W3C_SHACL)
+	tar xzf .cache/pyshacl-sdist/pyshacl-*.tar.gz -C $(W3C_SHACL) --strip-components=5 \
+		--wildcards '*/test/resources/sht_tests/core/*'
+	test -f $@
 
 serve: install
 	$(BIN)/conflictkg serve --host $(HOST) --port $(PORT)
@@ -27,4 +39,4 @@ bench: install
 	$(BIN)/conflictkg bench
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .cache

@@ -1,5 +1,7 @@
 """The README's examples run as written: each `$ command` in a console block, and each line under
-it must appear in what the command prints (spaces collapsed)."""
+it must appear in what the command prints (spaces collapsed). A command ending in ``# exits N``
+must exit with N (a refusal is an example too). Commands run as from the repository's root: the
+scratch folder they run in sees its ``shapes/`` folder (the fixtures the examples validate)."""
 
 import re
 import shlex
@@ -10,7 +12,9 @@ import pytest
 
 from conflictkg.cli import main
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+EXITS = re.compile(r"\s+# exits (\d+)$")
 
 
 def _examples() -> list[tuple[str, list[str]]]:
@@ -26,7 +30,9 @@ def _examples() -> list[tuple[str, list[str]]]:
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    return tmp_path_factory.mktemp("readme")
+    folder = tmp_path_factory.mktemp("readme")
+    (folder / "shapes").symlink_to(ROOT / "shapes", target_is_directory=True)
+    return folder
 
 
 def _squash(text: str) -> str:
@@ -36,7 +42,9 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize("command, expected", _examples(), ids=lambda v: v if isinstance(v, str) else "")
 def test_readme_example(command, expected, client, runner, workdir, monkeypatch):
     monkeypatch.chdir(workdir)  # one scratch folder: later examples use what earlier ones wrote
-    argv = shlex.split(command)
+    exits = EXITS.search(command)
+    status = int(exits.group(1)) if exits else 0
+    argv = shlex.split(EXITS.sub("", command))
     if argv[0] == "curl":
         url = urlsplit("http://" + argv[-1])
         response = client.get(url.path + ("?" + url.query if url.query else ""))
@@ -44,8 +52,8 @@ def test_readme_example(command, expected, client, runner, workdir, monkeypatch)
         output = response.get_data(as_text=True)
     elif argv[0] == "conflictkg":
         result = runner.invoke(main, argv[1:])
-        assert result.exit_code == 0, result.output
-        output = result.stdout
+        assert result.exit_code == status, result.output
+        output = result.output  # what the terminal shows: stdout and stderr
     else:
         pytest.skip(f"not a conflictkg or curl example: {argv[0]}")
     for line in expected:

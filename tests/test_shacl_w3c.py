@@ -1,11 +1,16 @@
 """The W3C SHACL Core test suite (w3c/data-shapes, tests/core) run with the fast engine.
 
+``make install`` takes the suite from pySHACL's source distribution on PyPI (it ships the W3C
+manifests and files under ``test/resources/sht_tests/core``) into ``.cache/w3c/shacl-core``;
+``$CONFLICTKG_W3C_SHACL`` points elsewhere.
+
 Each test is one case: the fast engine (with pySHACL for what it cannot compile, as in
 production) must give the expected set of (focus node, result path, constraint component) and
 the expected conformance. Blank-node focus nodes are compared as "some blank node", complex
 paths as "a complex path": the suite's blank node labels do not survive parsing.
 """
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,7 +21,7 @@ from rdflib.collection import Collection
 from conflictkg.graph.store import Store
 from conflictkg.graph.validation import SH, ValidationError, validate
 
-SUITE = Path(__file__).parent / "w3c" / "shacl-core"
+SUITE = Path(os.environ.get("CONFLICTKG_W3C_SHACL") or Path(__file__).parents[1] / ".cache" / "w3c" / "shacl-core")
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")
 
@@ -39,6 +44,8 @@ KNOWN = {
 
 
 def _cases():
+    if not (SUITE / "manifest.ttl").exists():  # one failing case says why, rather than nothing collected
+        return [pytest.param(None, None, None, None, id="suite-missing")]
     cases = []
     for manifest, g, entry in _entries(SUITE / "manifest.ttl"):
         action = g.value(entry, MF.action)
@@ -75,6 +82,8 @@ def _expected(manifest: Path, entry: str):
 
 @pytest.mark.parametrize(("data", "shapes", "manifest", "entry"), _cases())
 def test_w3c_shacl_core(data, shapes, manifest, entry):
+    if data is None:
+        pytest.fail(f"the W3C SHACL Core suite is not in {SUITE}: run make install (it fetches it from PyPI)")
     expected, conforms = _expected(manifest, entry)
     store = Store(ox.Store(), "memory")
     store.load(data.read_bytes(), ox.RdfFormat.TURTLE, base_iri=data.resolve().as_uri())
