@@ -420,7 +420,9 @@ def _class_closures(query_func, queries: Iterable[str]) -> dict[str, str]:
 
 def _with_closures(query: str, closures: dict[str, str]) -> str:
     """Class tests as joins on the known sub-classes: the engine then looks each value's types up
-    instead of walking ``rdfs:subClassOf*`` once per row (4× faster on the whole graph)."""
+    instead of walking ``rdfs:subClassOf*`` once per row."""
+    if not closures:
+        return query
     counter = iter(range(1_000_000))
 
     def expand(match: re.Match) -> str:
@@ -433,7 +435,9 @@ def _with_closures(query: str, closures: dict[str, str]) -> str:
 def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Result]:
     """Run every compiled check through ``query_func(sparql) -> list of row dicts``."""
     values = _focus_values(focus)
-    closures = _class_closures(query_func, (c.query for c in plan.checks))
+    # joined on the sub-classes, a check over the whole graph runs 4x faster; but from a few focus
+    # nodes the engine would then start at every instance of the classes: keep the path there
+    closures = _class_closures(query_func, (c.query for c in plan.checks)) if values is None else {}
 
     def run(check: Check) -> list[dict]:
         try:
