@@ -185,3 +185,11 @@ def _insert_data_only(sparql: str) -> bytes | None:
 
 def _discard(store: Store) -> None:
     store.inner.remove_graph(_STAGED)
+
+
+def discard_staged(store: Store) -> None:
+    """Drop what a write cut short (the process killed while staging) left in the staging graph."""
+    with store.write_lock:
+        if store.inner.contains_named_graph(_STAGED):
+            _discard(store)
+            store.flush()

@@ -235,6 +235,9 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
         if seed and len(store) == 0:
             seed_store(store)
             store.flush()
+        from .gate import discard_staged  # late: the gate builds on this module
+
+        discard_staged(store)  # a write cut short by a crash staged data that must not be seen
         return store
     raise StoreError(f"unknown store {spec!r}: use memory or oxigraph:PATH")
 
