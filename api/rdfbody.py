@@ -6,6 +6,7 @@ import pyoxigraph as ox
 from flask import request
 
 from .errors import Problem
+from .limits import request_body
 
 #: What a body may be, by media type (the Graph Store Protocol's and Oxigraph server's set).
 BODY_TYPES = {
@@ -27,7 +28,7 @@ def rdf_body() -> tuple[bytes, ox.RdfFormat]:
         raise Problem(415, f"send the data as one of {', '.join(BODY_TYPES)} (got {media or 'no content type'})",
                       title="Unsupported content type")
     fmt = BODY_TYPES[media]
-    body = request.get_data(cache=False)
+    body = request_body()
     if fmt != ox.RdfFormat.RDF_XML:  # XML names its own encoding
         charset = (request.mimetype_params.get("charset") or "utf-8").lower()
         if charset not in ("utf-8", "utf8"):

@@ -31,7 +31,7 @@ from conflictkg.graph.store import QueryError, Store
 
 from .auth import require_update_token
 from .errors import Problem
-from .limits import RETRY_AFTER
+from .limits import RETRY_AFTER, request_body
 from .store import get_store
 
 bp = Blueprint("sparql", __name__, template_folder="templates")
@@ -93,7 +93,7 @@ def _utf8_body() -> str:
     if charset not in ("utf-8", "utf8"):
         raise Problem(415, f"the body must be UTF-8, not {charset}", title="Unsupported charset")
     try:
-        return request.get_data().decode("utf-8")
+        return request_body().decode("utf-8")
     except UnicodeDecodeError:
         raise Problem(400, "the body is not valid UTF-8", title="Bad encoding") from None
 

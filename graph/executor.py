@@ -315,7 +315,8 @@ class QueryPool:
             raise QueryTimeout(timeout) from None
         except (OSError, EOFError, pickle.UnpicklingError):
             executor.kill()
-            raise EngineStopped("the query stopped the engine (its process died); nothing was changed") from None
+            raise EngineStopped("the query's process died (past its memory allowance, or the engine crashed); "
+                                "nothing was changed") from None
         finally:
             self._release(executor)
         status, value = reply
