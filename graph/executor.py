@@ -8,11 +8,14 @@ executor answers one query at a time and sends back the serialized answer. When 
 past its time the executor is killed (SIGKILL) and its slot forked again on the next request:
 the client gets :class:`QueryTimeout` at the limit, and the next request is served.
 
-- **Consistency.** An executor is forked while its store's write lock is held, so no write is
-  half-done in its copy; it knows the generation of each store it copied and is used only for
-  those. After a write, the next query forks a fresh executor (stale ones go when their slot is
-  wanted). An on-disk store (``oxigraph:PATH``, RocksDB, which is not fork-safe) is opened again
-  read-only in the executor, still under the parent's lock, before the parent goes on.
+- **Consistency.** An executor is forked while no write is changing its store's data (the store's
+  ``changing`` lock; a write holds it while it stages and while it commits, not while the shapes
+  are checked), so its copy holds no change half-done; the memory store's MVCC makes each
+  committed transaction all or nothing. It knows the generation of each store it copied and is
+  used only for those; after a write, the next query forks a fresh one (stale ones go when their
+  slot is wanted). Data a write has staged but not yet committed is hidden from its queries. An
+  on-disk store (``oxigraph:PATH``) is queried through an in-memory copy made once per generation
+  (:func:`in_memory`): RocksDB does not survive a fork.
 - **Bounds.** The pool has ``size`` executors: that many queries at once; beyond them a request
   waits up to ``queue_wait`` seconds, then gets :class:`Overloaded`. Each executor may use
   ``memory`` bytes more than the server (``RLIMIT_AS``; past it the engine aborts, the executor
@@ -47,8 +50,10 @@ from itertools import count, islice
 
 import pyoxigraph as ox
 
+from .gate import STAGING
 from .store import QueryError, Store, StoreError
 
+_STAGING = ox.NamedNode(STAGING)
 #: The three shapes of answer, and what ``formats`` maps each to: (response media type, format media type).
 KINDS = ("solutions", "boolean", "graph")
 
@@ -102,9 +107,18 @@ def _capped(result: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutions
     return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV), truncated
 
 
+def _unstaged(store: Store, kwargs: dict) -> dict:
+    """The query's dataset without the gate's staging graph, when a write in progress left one:
+    what is staged is not yet in the graph, and may never be."""
+    if "named_graphs" in kwargs or not store.inner.contains_named_graph(_STAGING):
+        return kwargs
+    graphs = [g.value for g in store.inner.named_graphs() if g != _STAGING and isinstance(g, ox.NamedNode)]
+    return {**kwargs, "named_graphs": graphs}
+
+
 def evaluate(store: Store, sparql: str, *, formats: dict, max_rows: int | None = None, **kwargs) -> Answer:
     """Run a query and serialize its answer in the format chosen for its kind (in any process)."""
-    result = store.query(sparql, **kwargs)
+    result = store.query(sparql, **_unstaged(store, kwargs))
     kind = _kind(result)
     if formats.get(kind) is None:
         raise Unacceptable(kind)
@@ -151,13 +165,6 @@ def _receive(sock: socket.socket, deadline: float | None = None):
 
 # -- the executor's side -------------------------------------------------------------------------
 
-def _reopen(store: Store) -> Store:
-    """An on-disk store opened again read-only (RocksDB's state does not survive a fork)."""
-    if store.spec.startswith("oxigraph:"):
-        return Store(ox.Store.read_only(store.spec.split(":", 1)[1]), store.spec)
-    return store
-
-
 def _confine(memory: int | None) -> None:
     """No new file or socket from here on; at most ``memory`` more bytes of address space."""
     if memory and os.path.exists("/proc/self/statm"):
@@ -171,25 +178,17 @@ def _confine(memory: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
 
 
-def _serve(sock: socket.socket, stores: dict[int, Store], memory: int | None) -> None:
-    """The executor's loop: a query in, its answer (or its error) out, until the server hangs up."""
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
-                signal.SIGCHLD, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU, signal.SIGABRT):
-        signal.signal(sig, signal.SIG_DFL)  # the server's handlers (gunicorn's) are not ours to run
-    # the server's descriptors (client connections, listening sockets, other executors' pipes,
-    # RocksDB's files): a copy held here would keep a connection or a pipe open after the server closes it
-    os.closerange(3, sock.fileno())
-    os.closerange(sock.fileno() + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
-    stores = {sid: _reopen(store) for sid, store in stores.items()}
-    _confine(memory)
+def _loop(sock: socket.socket, store_for) -> None:
+    """A query in, its answer (or its error) out, until the server hangs up.
+    ``store_for(sid, generation)`` is the store to answer from."""
     _send(sock, ("ready",))
     while True:
         try:
-            sid, sparql, kwargs, formats, max_rows = _receive(sock)
+            sid, generation, sparql, kwargs, formats, max_rows = _receive(sock)
         except EOFError:
             return
         try:
-            reply = ("ok", evaluate(stores[sid], sparql, formats=formats, max_rows=max_rows, **kwargs))
+            reply = ("ok", evaluate(store_for(sid, generation), sparql, formats=formats, max_rows=max_rows, **kwargs))
         except Unacceptable as exc:
             reply = ("unacceptable", exc.kind)
         except QueryError as exc:
@@ -197,6 +196,19 @@ def _serve(sock: socket.socket, stores: dict[int, Store], memory: int | None) ->
         except MemoryError:
             reply = ("stopped", "the query needed more memory than an executor may use")
         _send(sock, reply)
+
+
+def _serve_forked(sock: socket.socket, stores: dict[int, Store], memory: int | None) -> None:
+    """A forked executor: answers from its copy of the server's in-memory stores."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2,
+                signal.SIGCHLD, signal.SIGWINCH, signal.SIGTTIN, signal.SIGTTOU, signal.SIGABRT):
+        signal.signal(sig, signal.SIG_DFL)  # the server's handlers (gunicorn's) are not ours to run
+    # the server's descriptors (client connections, listening sockets, other executors' pipes,
+    # RocksDB's files): a copy held here would keep a connection or a pipe open after the server closes it
+    os.closerange(3, sock.fileno())
+    os.closerange(sock.fileno() + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    _confine(memory)
+    _loop(sock, lambda sid, generation: stores[sid])
 
 
 # -- the server's side ---------------------------------------------------------------------------
@@ -217,6 +229,8 @@ def _register(store: Store) -> int:
 
 
 class _Executor:
+    """An executor knows ``world``: the generation of each store it holds a copy of."""
+
     def __init__(self, pid: int, sock: socket.socket, world: dict[int, int]) -> None:
         self.pid, self.sock, self.world = pid, sock, world
         self.alive = True
@@ -230,26 +244,62 @@ class _Executor:
         self.alive = False
         try:
             os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        try:
             os.waitpid(self.pid, 0)
-        except ChildProcessError:
+        except (ProcessLookupError, ChildProcessError):
             pass
         self.sock.close()
 
 
+def _on_disk(store: Store) -> bool:
+    return store.spec.startswith("oxigraph:")
+
+
+_COPIES: "weakref.WeakKeyDictionary[Store, tuple[int, Store]]" = weakref.WeakKeyDictionary()
+_COPYING = threading.Lock()
+
+
+def in_memory(store: Store) -> Store:
+    """An in-memory copy of an on-disk store, made once per generation: what executors query.
+
+    RocksDB is not fork-safe (its process-wide thread pools and their locks), and a read-only
+    opening in another process races the writer's compactions (measured: one opening in four
+    failed under a writer committing every few ms). The copy is one snapshot read of the store,
+    so it holds whole transactions; data a write had staged is left out.
+    """
+    with _COPYING:
+        generation = store.generation
+        cached = _COPIES.get(store)
+        if cached is None or cached[0] != generation:
+            copy = Store(ox.Store(), "memory")
+            copy.inner.load(store.dump(fmt=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            copy.inner.remove_graph(_STAGING)
+            cached = (generation, copy)
+            _COPIES[store] = cached
+        return cached[1]
+
+
+def _ready(executor: _Executor, seconds: float) -> _Executor:
+    try:
+        if _receive(executor.sock, time.monotonic() + seconds) != ("ready",):
+            raise EOFError
+    except (OSError, EOFError, pickle.UnpicklingError) as exc:
+        executor.kill()
+        raise EngineStopped(f"a query executor failed to start: {exc}") from exc
+    return executor
+
+
 def _fork(store: Store, lock_wait: float, memory: int | None) -> _Executor:
-    """A new executor with every registered store it could copy whole (``store`` at least)."""
-    if not store.write_lock.acquire(timeout=max(lock_wait, 0.001)):
+    """A new executor for an in-memory ``store``, which also sees every in-memory store it could copy whole."""
+    if not store.changing.acquire(timeout=max(lock_wait, 0.001)):
         raise Overloaded("a write is in progress; the query could not start in time")
-    held = [store.write_lock]
+    held = [store.changing]
     try:
         stores = {}
         for sid, other in list(_STORES.items()):
-            if other is store or other.write_lock.acquire(blocking=False):
-                if other is not store:
-                    held.append(other.write_lock)
+            if other is store:
+                stores[sid] = other
+            elif not _on_disk(other) and other.changing.acquire(blocking=False):
+                held.append(other.changing)
                 stores[sid] = other
         world = {sid: other.generation for sid, other in stores.items()}
         parent, child = socket.socketpair()
@@ -260,24 +310,16 @@ def _fork(store: Store, lock_wait: float, memory: int | None) -> _Executor:
             code = 0
             try:
                 parent.close()
-                _serve(child, stores, memory)
+                _serve_forked(child, stores, memory)
             except BaseException:
                 code = 1
             finally:
                 os._exit(code)
-        child.close()
-        executor = _Executor(pid, parent, world)
-        try:
-            # on-disk stores are reopened before any write may go on
-            if _receive(parent, time.monotonic() + 60) != ("ready",):
-                raise EOFError
-        except (OSError, EOFError, pickle.UnpicklingError) as exc:
-            executor.kill()
-            raise EngineStopped(f"a query executor failed to start: {exc}") from exc
-        return executor
     finally:
         for lock in held:
             lock.release()
+    child.close()
+    return _ready(_Executor(pid, parent, world), 60)
 
 
 def _kill_all(executors: list[_Executor], pid: int) -> None:
@@ -303,10 +345,12 @@ class QueryPool:
     def run(self, store: Store, sparql: str, *, formats: dict, timeout: float, max_rows: int | None = None,
             **kwargs) -> Answer:
         """Answer ``sparql`` over ``store`` in an executor, within ``timeout`` seconds."""
+        if _on_disk(store):
+            store = in_memory(store)
         sid = _register(store)
         executor = self._acquire(store, sid)
         try:
-            _send(executor.sock, (sid, sparql, kwargs, formats, max_rows))
+            _send(executor.sock, (sid, store.generation, sparql, kwargs, formats, max_rows))
             reply = _receive(executor.sock, time.monotonic() + timeout)
             if reply[0] == "stopped":  # a MemoryError leaves the executor in no state to go on
                 executor.kill()

@@ -100,18 +100,22 @@ def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat
             if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
                 data = data if isinstance(data, (bytes, str)) else data.read()
                 check_rdf(data, fmt, max_depth=max_depth)  # parsers that crash or explode on hostile input
-            if fmt.supports_datasets:
-                # quads of named graphs are validated with the rest: the default graph is what the shapes guard
-                inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED)
-                                  for q in ox.parse(data, format=fmt, **kwargs))
-            else:
-                inner.load(data, format=fmt, to_graph=_STAGED, **kwargs)  # the engine's own parser: no Python per triple
+            with store.changing:
+                _stage_one(inner, data, fmt, kwargs)
         except SyntaxError as exc:
-            inner.remove_graph(_STAGED)
+            _discard(store)
             raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
         except StoreError:
-            inner.remove_graph(_STAGED)
+            _discard(store)
             raise
+
+
+def _stage_one(inner: ox.Store, data, fmt: ox.RdfFormat, kwargs: dict) -> None:
+    if fmt.supports_datasets:
+        # quads of named graphs are validated with the rest: the default graph is what the shapes guard
+        inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED) for q in ox.parse(data, format=fmt, **kwargs))
+    else:
+        inner.load(data, format=fmt, to_graph=_STAGED, **kwargs)  # the engine's own parser: no Python per triple
 
 
 def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
@@ -184,7 +188,8 @@ def _insert_data_only(sparql: str) -> bytes | None:
 
 
 def _discard(store: Store) -> None:
-    store.inner.remove_graph(_STAGED)
+    with store.changing:
+        store.inner.remove_graph(_STAGED)
 
 
 def discard_staged(store: Store) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from typing import Iterable
 
@@ -463,6 +464,12 @@ def store_graph(store) -> rdflib.Graph:
     return g
 
 
+@lru_cache(maxsize=1)
+def _project_plan() -> Plan:
+    """The project's shapes, compiled once: reading and compiling them cost more than checking a small write."""
+    return compile_shapes(shapes_graph())
+
+
 def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None, focus=None,
              default_graph: list | None = None) -> Report:
     """Validate ``store``'s default graph against the shapes (the project's unless given).
@@ -470,12 +477,11 @@ def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None,
     ``focus`` limits the check to those nodes (incremental validation of a write);
     ``default_graph`` lets the gate see staged data before it is committed.
     """
-    shapes = shapes if shapes is not None else shapes_graph()
     if engine == "pyshacl":
-        return Report(run_pyshacl(store_graph(store), shapes), "pyshacl")
+        return Report(run_pyshacl(store_graph(store), shapes if shapes is not None else shapes_graph()), "pyshacl")
     if engine != "fast":
         raise ValidationError(f"unknown engine {engine!r}: use fast or pyshacl")
-    plan = compile_shapes(shapes)
+    plan = compile_shapes(shapes) if shapes is not None else _project_plan()
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
 
     def query(text: str) -> list[dict]:
