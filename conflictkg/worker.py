@@ -46,21 +46,19 @@ class DeadlineSocket:
             raise ConnectionResetError(errno.ECONNRESET, f"no complete request within {self._seconds:g} s")
         self._sock.settimeout(remaining)
 
-    def recv(self, *args):
+    def _read(self, method, *args):
         self._arm()
         try:
-            return self._sock.recv(*args)
+            return method(*args)
         except TimeoutError:
             self._deadline = 0.0
-            self._arm()
+            self._arm()  # raises the reset
+
+    def recv(self, *args):
+        return self._read(self._sock.recv, *args)
 
     def recv_into(self, *args):
-        self._arm()
-        try:
-            return self._sock.recv_into(*args)
-        except TimeoutError:
-            self._deadline = 0.0
-            self._arm()
+        return self._read(self._sock.recv_into, *args)
 
     def __getattr__(self, name):
         return getattr(self._sock, name)

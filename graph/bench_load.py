@@ -30,7 +30,7 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-from .bench_http import _free_port, _wait
+from .bench_http import _free_port, _run_all, _wait
 from .store import open_store
 
 TOKEN = "load-test-token"
@@ -183,13 +183,7 @@ def load_test(seconds: float = 60.0, *, readers: int = READERS, seed: int = 42) 
             _wait(port, "/health", server)
             stop = time.monotonic() + seconds
             threads = [threading.Thread(target=_reader, args=(port, seed + i, stop, tally)) for i in range(readers)]
-            threads.append(threading.Thread(target=_writer, args=(port, stop, tally, acked)))
-            began = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - began
+            elapsed = _run_all([*threads, threading.Thread(target=_writer, args=(port, stop, tally, acked))])
         finally:
             server.terminate()
             try:

@@ -45,6 +45,7 @@ import threading
 import time
 import warnings
 import weakref
+from collections import deque
 from dataclasses import dataclass
 from itertools import count, islice
 
@@ -339,6 +340,8 @@ class QueryPool:
         self._executors: list[_Executor] = []  # alive ones, busy or idle
         self._idle: list[_Executor] = []
         self._starting = 0
+        self._waiting: deque[int] = deque()  # tickets of the requests waiting, first come first served
+        self._tickets = count()
         self._pid = os.getpid()
         self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._pid)
 
@@ -378,36 +381,52 @@ class QueryPool:
             if os.getpid() != self._pid:  # this process is a fork of the one that made the pool
                 self._executors.clear()
                 self._idle.clear()
+                self._waiting.clear()
                 self._starting, self._pid = 0, os.getpid()
-            while True:
-                generation = store.generation
-                for executor in self._idle:
-                    if executor.serves(sid, generation):
-                        self._idle.remove(executor)
-                        return executor
-                if len(self._executors) + self._starting < self.size:
-                    self._starting += 1
-                    break
-                if self._idle:  # a slot held by an executor of an older state of the data
-                    stale = self._idle.pop(0)
-                    self._executors.remove(stale)
-                    stale.kill()
-                    continue
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise Overloaded(f"all {self.size} query executors are busy")
-                self._cond.wait(remaining)
+            ticket = next(self._tickets)
+            self._waiting.append(ticket)
+            try:
+                while True:
+                    # in turn: a request that just finished must not overtake one that has waited
+                    if self._waiting[0] == ticket:
+                        found = self._take(store, sid)
+                        if found is not None:
+                            return found
+                        if len(self._executors) + self._starting < self.size:
+                            self._starting += 1
+                            break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise Overloaded(f"all {self.size} query executors are busy")
+                    self._cond.wait(remaining)
+            finally:
+                self._waiting.remove(ticket)
+                self._cond.notify_all()
         try:
             executor = _fork(store, deadline - time.monotonic(), self.memory)
         except BaseException:
             with self._cond:
                 self._starting -= 1
-                self._cond.notify()
+                self._cond.notify_all()
             raise
         with self._cond:
             self._starting -= 1
             self._executors.append(executor)
         return executor
+
+    def _take(self, store: Store, sid: int) -> _Executor | None:
+        """An idle executor for ``store`` as it is now; else, at capacity, an idle stale one is
+        killed to free its slot. Called with the lock held."""
+        generation = store.generation
+        for executor in self._idle:
+            if executor.serves(sid, generation):
+                self._idle.remove(executor)
+                return executor
+        if self._idle and len(self._executors) + self._starting >= self.size:
+            stale = self._idle.pop(0)  # a slot held by an executor of an older state of the data
+            self._executors.remove(stale)
+            stale.kill()
+        return None
 
     def _release(self, executor: _Executor) -> None:
         with self._cond:
@@ -415,7 +434,7 @@ class QueryPool:
                 self._idle.append(executor)
             elif executor in self._executors:
                 self._executors.remove(executor)
-            self._cond.notify()
+            self._cond.notify_all()
 
     def close(self) -> None:
         """Stop every executor (they also stop by themselves when this process ends)."""

@@ -30,27 +30,41 @@ def _refused(response, status=400):
     return response.json["detail"]
 
 
-QUERIES = {
-    "service": "SELECT * WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
-    "service_silent": "SELECT * WHERE {{ SERVICE SILENT <{u}> {{ ?s ?p ?o }} }}",
-    "service_in_exists": "ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }}",
-    "service_in_subquery": "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }} }}",
-    "service_variable": "SELECT * WHERE {{ VALUES ?e {{ <{u}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
-    "service_escaped_iri": "SELECT * WHERE {{ SERVICE <{escaped}> {{ ?s ?p ?o }} }}",
-    "service_lowercase": "select * where {{ service <{u}> {{ ?s ?p ?o }} }}",
-    "from": "SELECT * FROM <{u}> WHERE {{ ?s ?p ?o }}",
-    "from_named": "SELECT * FROM NAMED <{u}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-    "from_file": "SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }}",
-    "construct_service": "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
+#: name → (query or update, text with {u}: the listener's URL).
+OPERATIONS = {
+    "service": ("query", "SELECT * WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}"),
+    "service_silent": ("query", "SELECT * WHERE {{ SERVICE SILENT <{u}> {{ ?s ?p ?o }} }}"),
+    "service_in_exists": ("query", "ASK {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }}"),
+    "service_in_subquery": ("query", "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }} }} }}"),
+    "service_variable": ("query", "SELECT * WHERE {{ VALUES ?e {{ <{u}> }} SERVICE ?e {{ ?s ?p ?o }} }}"),
+    "service_escaped_iri": ("query", "SELECT * WHERE {{ SERVICE <{escaped}> {{ ?s ?p ?o }} }}"),
+    "service_lowercase": ("query", "select * where {{ service <{u}> {{ ?s ?p ?o }} }}"),
+    "from": ("query", "SELECT * FROM <{u}> WHERE {{ ?s ?p ?o }}"),
+    "from_named": ("query", "SELECT * FROM NAMED <{u}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
+    "from_file": ("query", "SELECT * FROM <file:///etc/passwd> WHERE {{ ?s ?p ?o }}"),
+    "construct_service": ("query", "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}"),
+    "load": ("update", "LOAD <{u}>"),
+    "load_silent": ("update", "LOAD SILENT <{u}> INTO GRAPH <urn:g>"),
+    "load_file": ("update", "LOAD <file:///etc/passwd>"),
+    "insert_where_service": ("update", "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}"),
+    "delete_using": ("update", "DELETE {{ ?s ?p ?o }} USING <{u}> WHERE {{ ?s ?p ?o }}"),
 }
 
 
-@pytest.mark.parametrize("name", QUERIES)
-def test_queries_that_would_fetch_are_refused(client, listener, name):
-    text = QUERIES[name].format(u=listener.url, escaped=listener.url.replace("/", "\\u002F"))
-    detail = _refused(client.get("/sparql?query=" + quote(text)))
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_operations_that_would_fetch_are_refused(client, listener, name):
+    kind, template = OPERATIONS[name]
+    text = template.format(u=listener.url, escaped=listener.url.replace("/", "\\u002F"))
+    before = client.get("/health").json["triples"]
+    if kind == "query":
+        response = client.get("/sparql?query=" + quote(text))
+    else:
+        response = client.post("/sparql/update", data=text, content_type="application/sparql-update",
+                               headers={"Authorization": f"Bearer {TOKEN}"})
+    detail = _refused(response)
     assert "refused" in detail or "not a graph of this store" in detail
     assert listener.connections == 0
+    assert client.get("/health").json["triples"] == before
 
 
 @pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
@@ -63,25 +77,6 @@ def test_from_naming_a_graph_of_the_store_is_answered(client, store):
     store.load("<urn:s> <urn:p> <urn:o> .", ox.RdfFormat.N_TRIPLES, to_graph="http://example.org/g")
     r = client.get("/sparql?entailment=none&query=" + quote("ASK FROM <http://example.org/g> { <urn:s> ?p ?o }"))
     assert r.json["boolean"] is True
-
-
-UPDATES = {
-    "load": "LOAD <{u}>",
-    "load_silent": "LOAD SILENT <{u}> INTO GRAPH <urn:g>",
-    "load_file": "LOAD <file:///etc/passwd>",
-    "insert_where_service": "INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <{u}> {{ ?s ?p ?o }} }}",
-    "delete_using": "DELETE {{ ?s ?p ?o }} USING <{u}> WHERE {{ ?s ?p ?o }}",
-}
-
-
-@pytest.mark.parametrize("name", UPDATES)
-def test_updates_that_would_fetch_are_refused(client, listener, name):
-    before = client.get("/health").json["triples"]
-    r = client.post("/sparql/update", data=UPDATES[name].format(u=listener.url),
-                    content_type="application/sparql-update", headers={"Authorization": f"Bearer {TOKEN}"})
-    assert "refused" in _refused(r) or "not a graph" in r.json["detail"]
-    assert listener.connections == 0
-    assert client.get("/health").json["triples"] == before
 
 
 def _xxe(url: str) -> bytes:
