@@ -7,13 +7,15 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from conflictkg.graph.sandbox import harden
 from conflictkg.graph.store import Store, open_store
 
-from . import errors
+from . import errors, limits
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app. ``config`` may carry ``STORE`` (a :class:`Store` or a spec string).
+    """Build the app. ``config`` may carry ``STORE`` (a :class:`Store` or a spec string), ``UPDATE_TOKEN``
+    and the limits of :mod:`conflictkg.api.limits` (``QUERY_TIMEOUT``, ``MAX_ROWS``…).
 
     >>> app = create_app({"STORE": "memory", "TESTING": True})
     >>> app.test_client().get("/health").json["status"]
@@ -23,8 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         STORE=os.environ.get("CONFLICTKG_STORE", "memory"),
         SNAPSHOT_DIR=os.environ.get("CONFLICTKG_SNAPSHOTS", "snapshots"),
-        MAX_CONTENT_LENGTH=int(os.environ.get("CONFLICTKG_MAX_BODY", 1_000_000)),
         JSON_SORT_KEYS=False,
+        **limits.defaults(),
     )
     if config:
         app.config.from_mapping(config)
@@ -36,14 +38,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.compact = False  # people read these with curl
 
     errors.register(app)
+    limits.register(app)
+    harden()  # rdflib fetches nothing for a FROM; Python code run inside no_network() opens no socket
 
-    from . import analysis, rest, snapshots, sparql, ui, validate
+    from . import analysis, graphstore, rest, snapshots, sparql, ui, validate
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
     app.register_blueprint(snapshots.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(validate.bp)
+    app.register_blueprint(graphstore.bp)
     app.register_blueprint(ui.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     # the SPARQL blueprint knows no shapes: it asks this gate to apply updates

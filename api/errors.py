@@ -42,6 +42,13 @@ def _from_http_exception(exc: HTTPException) -> Response:
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _from_http_exception)
 
+    @app.errorhandler(TimeoutError)
+    @app.errorhandler(ConnectionError)
+    def _slow_client(exc: OSError) -> Response:
+        # the server's read deadline passed (or the client went away) while a route read the body
+        return problem_response(408, "Request timeout", "the request body did not arrive in time",
+                                headers={"Connection": "close"})
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:  # pragma: no cover - a bug, reported as such
         app.logger.exception("unhandled error")

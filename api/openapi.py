@@ -41,6 +41,43 @@ _ATTRIBUTED = {"allOf": [{"$ref": "#/components/schemas/Entity"}, {"type": "obje
     "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}]}
 
 
+_RDF_BODY = {"required": True, "content": {media: {"schema": {"type": "string"}} for media in (
+    "text/turtle", "application/n-triples", "application/n-quads", "application/trig", "application/ld+json",
+    "application/rdf+xml")}}
+_WRITE_REFUSALS = {"400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM, "413": _PROBLEM, "415": _PROBLEM,
+                   "422": {"description": "The data would violate the shapes: a problem with the SHACL report",
+                           "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+_GRAPH = _param("graph", "A named graph's IRI (GET only; writes go to the default graph)")
+_DEFAULT = {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+            "description": "The default graph", "schema": {"type": "string"}}
+
+
+def _writes() -> dict:
+    """The routes that change the store: the Graph Store Protocol's POST and SPARQL Update."""
+    return {
+        "/store": {
+            "get": {"summary": "A graph (?default, ?graph=IRI) or the whole dataset (no parameter)",
+                    "parameters": [_DEFAULT, _GRAPH],
+                    "responses": {"200": {"description": "RDF, by Accept", "content": {
+                        media: {"schema": {"type": "string"}} for media in (
+                            "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+                            "application/n-quads", "application/trig")}}, "400": _PROBLEM, "404": _PROBLEM,
+                        "406": _PROBLEM}},
+            "post": {"summary": "Add RDF to the default graph, validated against the shapes first, all or nothing",
+                     "parameters": [_DEFAULT], "security": [{"updateToken": []}], "requestBody": _RDF_BODY,
+                     "responses": {"204": {"description": "Added (flushed to disk on an on-disk store)"},
+                                   **_WRITE_REFUSALS}}},
+        "/sparql/update": {
+            "post": {"summary": "SPARQL 1.1 Update, applied only if the graph still conforms to the shapes",
+                     "security": [{"updateToken": []}],
+                     "requestBody": {"required": True, "content": {
+                         "application/sparql-update": {"schema": {"type": "string"}},
+                         "application/x-www-form-urlencoded": {"schema": {
+                             "type": "object", "required": ["update"], "properties": {"update": {"type": "string"}}}}}},
+                     "responses": {"204": {"description": "Applied"}, **_WRITE_REFUSALS}}},
+    }
+
+
 def _list_of(key: str, item: dict) -> dict:
     return {"type": "object", "required": [key], "properties": {key: {"type": "array", "items": item}}}
 
@@ -99,8 +136,12 @@ def openapi_spec() -> dict:
             "/api/queries/{name}": _get("Run a stored query (its parameters as query parameters)",
                                         [_param("name", "The stored query's name", where="path", required=True), _FORMAT],
                                         {"description": "OK"}, extra={"404": _PROBLEM}),
+            **_writes(),
         },
-        "components": {"schemas": {
+        "components": {"securitySchemes": {"updateToken": {
+            "type": "http", "scheme": "bearer",
+            "description": "The token the server was started with ($CONFLICTKG_UPDATE_TOKEN); without one, no writes"}},
+            "schemas": {
             "Entity": _ENTITY, "Evidence": _EVIDENCE, "Attributed": _ATTRIBUTED,
             "Strikes": _list_of("strikes", strike), "Accusations": _list_of("accusations", accusation),
             "Actors": _list_of("actors", actor), "Timeline": _list_of("timeline", event),

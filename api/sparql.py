@@ -7,12 +7,15 @@
 - ``POST /sparql/update``: SPARQL Update with ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN``.
 - Hooks the app may install (``app.extensions``): ``conflictkg.store_as_of`` (``snapshot=``),
   ``conflictkg.update_gate`` (checks an update before it is committed).
+- Limits from the app's config (:mod:`.limits`): queries run in killable processes
+  (:mod:`conflictkg.graph.executor`) within ``QUERY_TIMEOUT``, answers hold at most ``MAX_ROWS``;
+  nesting deeper than ``MAX_DEPTH`` and anything that would fetch (:mod:`conflictkg.graph.sandbox`)
+  are refused before an engine sees the text.
 """
 
 from __future__ import annotations
 
-import hmac
-import os
+import math
 from collections import OrderedDict
 from threading import Lock
 
@@ -20,10 +23,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_cors import CORS
 
+from conflictkg.graph.executor import EngineStopped, Overloaded, QueryPool, QueryTimeout, Unacceptable, evaluate
+from conflictkg.graph.guard import UnsafeInput, check_sparql
 from conflictkg.graph.reasoning import with_entailment
-from conflictkg.graph.store import QueryError
+from conflictkg.graph.sandbox import RemoteRefused, check_graphs, check_query, check_update
+from conflictkg.graph.store import QueryError, Store
 
+from .auth import require_update_token
 from .errors import Problem
+from .limits import RETRY_AFTER, request_body
 from .store import get_store
 
 bp = Blueprint("sparql", __name__, template_folder="templates")
@@ -85,7 +93,7 @@ def _utf8_body() -> str:
     if charset not in ("utf-8", "utf8"):
         raise Problem(415, f"the body must be UTF-8, not {charset}", title="Unsupported charset")
     try:
-        return request.get_data().decode("utf-8")
+        return request_body().decode("utf-8")
     except UnicodeDecodeError:
         raise Problem(400, "the body is not valid UTF-8", title="Bad encoding") from None
 
@@ -112,7 +120,7 @@ def _read_operation(name: str, direct_type: str) -> str | None:
     raise Problem(415, f"send the {name} as {QUERY_FORM} or {direct_type}, not {shown}", title="Unsupported media type")
 
 
-def _negotiate(offered: dict[str, object], fallback: str) -> str:
+def negotiate(offered: dict[str, object], fallback: str) -> str:
     wanted = request.values.get("format")
     if wanted:
         media = FORMAT_NAMES.get(wanted, wanted)
@@ -145,7 +153,7 @@ def service_description() -> Response:
                "application/rdf+xml": "RDF_XML", "application/n-quads": "N-Quads"}
     for name in formats.values():
         triples.append(ox.Triple(node, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{name}")))
-    media = _negotiate(GRAPH_TYPES, "text/turtle")
+    media = negotiate(GRAPH_TYPES, "text/turtle")
     return Response(ox.serialize(triples, format=GRAPH_TYPES[media], prefixes={"sd": sd}), mimetype=media)
 
 
@@ -165,6 +173,93 @@ def _dataset() -> dict:
     return kwargs
 
 
+def _graph_exists(store: Store):
+    def exists(iri: str) -> bool:
+        try:
+            return store.ask(f"ASK {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o }} }}")
+        except (ValueError, QueryError):
+            return False
+    return exists
+
+
+def _screen(text: str, store: Store | None, *, update: bool) -> None:
+    """Refuse, before any engine parses it, an operation nested too deep or that would fetch."""
+    try:
+        check_sparql(text, max_depth=current_app.config["MAX_DEPTH"])
+        screen = check_update if update else check_query
+        screen(text, base_iri=request.base_url, graph_exists=_graph_exists(store) if store is not None else None)
+    except UnsafeInput as exc:
+        raise Problem(400, str(exc), title="Too deeply nested") from exc
+    except RemoteRefused as exc:
+        raise Problem(400, str(exc), title="Remote access refused") from exc
+
+
+def _pool() -> QueryPool | None:
+    """The app's query executors, started on first use (none when QUERY_PROCESSES is 0)."""
+    config = current_app.config
+    if config["QUERY_PROCESSES"] <= 0:
+        return None
+    pool = current_app.extensions.get("conflictkg.query_pool")
+    if pool is None:
+        pool = current_app.extensions.setdefault("conflictkg.query_pool", QueryPool(
+            config["QUERY_PROCESSES"], queue_wait=config["QUEUE_WAIT"], memory=config["QUERY_MEMORY"] or None))
+    return pool
+
+
+#: The media types on offer and the fallback, per kind of answer.
+_OFFERS = {"solutions": (RESULT_TYPES, "application/sparql-results+json"),
+           "boolean": (BOOLEAN_TYPES, "application/sparql-results+json"),
+           "graph": (GRAPH_TYPES, "text/turtle")}
+
+
+def _formats() -> dict:
+    """For each kind of answer, the negotiated (media type, format's own media type), or None for a 406."""
+    chosen = {}
+    for kind, (offered, fallback) in _OFFERS.items():
+        try:
+            media = negotiate(offered, fallback)
+            chosen[kind] = (media, offered[media].media_type)
+        except Problem:
+            chosen[kind] = None
+    return chosen
+
+
+def _answer(store: Store, text: str, dataset: dict):
+    config = current_app.config
+    formats, pool = _formats(), _pool()
+    kwargs = dict(dataset, base_iri=request.base_url)
+    try:
+        if pool is not None and _forkable(store):
+            return pool.run(store, text, formats=formats, timeout=config["QUERY_TIMEOUT"],
+                            max_rows=config["MAX_ROWS"], **kwargs)
+        return evaluate(store, text, formats=formats, max_rows=config["MAX_ROWS"], **kwargs)
+    except QueryError as exc:
+        hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
+        raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
+    except Unacceptable as exc:
+        offered, fallback = _OFFERS[exc.kind]
+        negotiate(offered, fallback)  # raises the 406 that says what is on offer
+        raise
+    except QueryTimeout as exc:
+        raise Problem(503, f"{exc}; simplify it, or add a LIMIT", title="Query timeout",
+                      headers={"Retry-After": str(math.ceil(exc.seconds))}) from exc
+    except (Overloaded, EngineStopped) as exc:
+        raise Problem(503, str(exc), title="Service unavailable", headers={"Retry-After": str(RETRY_AFTER)}) from exc
+
+
+def _forkable(store: Store) -> bool:
+    """Stores an executor can see in its copy of this process (a remote engine has its own limits)."""
+    return store.spec == "memory" or store.spec.startswith("oxigraph:")
+
+
+def _respond(body: bytes, media: str, truncated: bool) -> Response:
+    response = Response(body, mimetype=media)
+    if truncated:
+        # Virtuoso's header: the answer holds the first MAX_ROWS solutions, not all of them
+        response.headers["X-SPARQL-MaxRows"] = str(current_app.config["MAX_ROWS"])
+    return response
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def query() -> Response:
@@ -175,6 +270,8 @@ def query() -> Response:
         if request.method == "GET" and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
             return Response(render_template("query.html"), mimetype="text/html")
         return service_description()
+    for name in ("format", "entailment", "snapshot"):
+        _one(request.values.getlist(name), name)
     ref = request.values.get("snapshot")
     # "as of" a snapshot: the app resolves the id; this endpoint only needs a store
     store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
@@ -182,27 +279,20 @@ def query() -> Response:
         store = with_entailment(store, request.values.get("entailment", "rdfs"))
     except ValueError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
+    _screen(text, store, update=False)
     dataset = _dataset()
+    try:
+        check_graphs([*dataset.get("default_graph", []), *dataset.get("named_graphs", [])], _graph_exists(store))
+    except RemoteRefused as exc:
+        raise Problem(400, str(exc), title="Remote access refused") from exc
     key = (id(store), store.generation, text, repr(sorted(dataset.items())), request.values.get("format"),
            str(request.accept_mimetypes))
     cached = _cache().get(key)
     if cached is not None:
-        body, media = cached
-        return Response(body, mimetype=media)
-    try:
-        result = store.query(text, base_iri=request.base_url, **dataset)
-    except QueryError as exc:
-        hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
-        raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
-    if isinstance(result, ox.QueryTriples):
-        media = _negotiate(GRAPH_TYPES, "text/turtle")
-        body = result.serialize(format=GRAPH_TYPES[media])
-    else:
-        offered = BOOLEAN_TYPES if isinstance(result, ox.QueryBoolean) else RESULT_TYPES
-        media = _negotiate(offered, "application/sparql-results+json")
-        body = result.serialize(format=offered[media])
-    _cache().put(key, (body, media))
-    return Response(body, mimetype=media)
+        return _respond(*cached)
+    answer = _answer(store, text, dataset)
+    _cache().put(key, (answer.body, answer.media, answer.truncated))
+    return _respond(answer.body, answer.media, answer.truncated)
 
 
 def _looks_like_update(text: str) -> bool:
@@ -210,22 +300,9 @@ def _looks_like_update(text: str) -> bool:
     return bool(words & {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"})
 
 
-def _check_token() -> None:
-    token = current_app.config.get("UPDATE_TOKEN") or os.environ.get("CONFLICTKG_UPDATE_TOKEN")
-    if not token:
-        raise Problem(403, "updates are disabled: start the server with CONFLICTKG_UPDATE_TOKEN set",
-                      title="Updates disabled")
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        raise Problem(401, "send Authorization: Bearer <token>", title="Unauthorized",
-                      headers={"WWW-Authenticate": 'Bearer realm="conflictkg"'})
-    if not hmac.compare_digest(header[len("Bearer "):].encode(), token.encode()):
-        raise Problem(403, "wrong token", title="Forbidden")
-
-
 @bp.post("/sparql/update")
 def update() -> Response:
-    _check_token()
+    require_update_token()
     text = _read_operation("update", "application/sparql-update")
     if not text:
         raise Problem(400, "no update given", title="Missing update")
@@ -233,6 +310,7 @@ def update() -> Response:
         raise Problem(400, "using-graph-uri is not supported: name graphs in the update itself", title="Bad parameter")
     gate = current_app.extensions.get("conflictkg.update_gate")
     store = get_store()
+    _screen(text, store, update=True)
     try:
         if gate is not None:
             gate(store, text)  # raises Problem(422) with the report when the result would not conform

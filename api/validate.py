@@ -1,30 +1,27 @@
 """``POST /api/validate``: the SHACL report of a body of RDF, as the store would be with it added.
 
-Nothing is stored. Turtle, N-Triples and JSON-LD bodies are read by the store's own parsers;
-a JSON-LD ``@context`` is never fetched from the network (pyoxigraph resolves no remote
-context), so a body cannot make the server reach out. Also the update gate of ``/sparql/update``:
-an update is applied only if the result conforms.
+Nothing is stored. Bodies in any format of :mod:`.rdfbody` are read by the store's own parsers
+after the checks of :mod:`conflictkg.graph.guard`; a JSON-LD ``@context`` is never fetched
+(pyoxigraph resolves no remote context) and RDF/XML may declare no external entity, so a body
+cannot make the server reach out. Ill-typed literals are reported like the shapes' violations.
+Also the update gate of ``/sparql/update``: an update is applied only if the result conforms.
 """
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from conflictkg.graph.gate import Refused, check, update_checked
+from conflictkg.graph.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
 from conflictkg.graph.validation import ValidationError
 
 from .errors import Problem
+from .rdfbody import UPLOAD_BASE, rdf_body
 from .store import get_store
 
 bp = Blueprint("validate", __name__)
 
-BODY_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
 ENGINES = ("fast", "pyshacl")
 
 
@@ -41,17 +38,13 @@ def _engine() -> str:
 @bp.post("/api/validate")
 def validate_body():
     engine = _engine()
-    media = request.mimetype
-    if media not in BODY_TYPES:
-        raise Problem(415, f"send the data as one of {', '.join(BODY_TYPES)} (got {media or 'no content type'})",
-                      title="Unsupported content type")
-    body = request.get_data(cache=False)
+    body, fmt = rdf_body()
     try:
-        body.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(400, f"the body is not UTF-8: {exc}", title="Bad encoding") from exc
-    try:
-        report = check(get_store(), [(body, BODY_TYPES[media], "https://w3id.org/conflictkg/id/upload/")], engine=engine)
+        report = check(get_store(), [(body, fmt, UPLOAD_BASE)], engine=engine, max_depth=current_app.config["MAX_DEPTH"])
+    except TooDeep as exc:
+        raise Problem(400, str(exc), title="Too deeply nested") from exc
+    except UnsafeInput as exc:
+        raise Problem(400, str(exc), title="Unsafe XML") from exc
     except (StoreError, ValidationError) as exc:
         raise Problem(400, str(exc), title="Unreadable data") from exc
     return jsonify(report.as_json())

@@ -35,8 +35,19 @@ def synth(events: int, output: str, seed: int) -> None:
 @click.option("--repeat", default=3, show_default=True, type=click.IntRange(1), help="Runs per figure (median).")
 @click.option("--only", multiple=True, help="Run only this suite (repeatable).")
 @click.option("-o", "--output", default="bench-results/bench.json", show_default=True, help="Where the JSON goes.")
-def bench(events: int, repeat: int, only: tuple[str, ...], output: str) -> None:
+@click.option("--load-test", is_flag=True,
+              help="Instead: mixed reads, bad requests and a writer against a server on loopback; JSON on stdout, "
+                   "exit 1 on a 5xx other than 503 or a lost write.")
+@click.option("--seconds", default=60.0, show_default=True, type=click.FloatRange(1), help="How long the load test runs.")
+def bench(events: int, repeat: int, only: tuple[str, ...], output: str, load_test: bool, seconds: float) -> None:
     """The benchmark suite: a table on the terminal, the figures as JSON."""
+    if load_test:
+        from conflictkg.graph.bench_load import load_test as run_load_test, summary
+
+        report = run_load_test(seconds)
+        click.echo(json.dumps(report, indent=2))
+        click.echo(summary(report), err=True)
+        sys.exit(0 if report["ok"] else 1)
     try:
         report = run_bench(events=events, repeat=repeat, only=list(only) or None)
     except ValueError as exc:

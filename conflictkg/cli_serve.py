@@ -1,27 +1,34 @@
 """``conflictkg serve``: the HTTP app under gunicorn.
 
 One process with threads, whatever ``--workers`` says: the store lives in that process, so a
-write is seen by the very next request on any thread (pyoxigraph releases the GIL while it
-evaluates a query, so threads do run queries in parallel).
+write is seen by the very next request on any thread. /sparql queries run in executor processes
+forked from it (:mod:`conflictkg.graph.executor`), so that a query past its time can be killed.
+The worker (:mod:`conflictkg.worker`) cuts off a client that takes more than
+``$CONFLICTKG_READ_TIMEOUT`` seconds to send a request.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
 from gunicorn.app.base import BaseApplication
 
-from conflictkg.api import create_app
+from conflictkg.api import create_app, limits
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files
-from conflictkg.graph.store import StoreError
+from conflictkg.graph.store import StoreError, open_store
+from conflictkg.worker import Worker
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, app, options: dict) -> None:
-        self.application = app
+    """gunicorn with the app made by ``factory`` in the worker process (see :func:`serve`)."""
+
+    def __init__(self, factory, options: dict) -> None:
+        self.factory = factory
         self.options = options
         super().__init__()
 
@@ -30,7 +37,26 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        return self.application
+        return self.factory()
+
+
+_OPEN_CHECK = """
+import sys
+from conflictkg.graph.store import StoreError, open_store
+try:
+    open_store(sys.argv[1])
+except StoreError as exc:
+    sys.exit(f"Error: {exc}")
+"""
+
+
+def _prepare_on_disk(spec: str, files: tuple[str, ...]) -> None:
+    """Load ``files`` into the on-disk store (validated, all or nothing), or just check that it opens
+    (seeding a new one), in a child process: its message and a non-zero exit stop ``serve``."""
+    command = [sys.executable, "-m", "conflictkg", "load", *files, "--store", spec] if files \
+        else [sys.executable, "-c", _OPEN_CHECK, spec]
+    if subprocess.run(command).returncode != 0:
+        raise click.ClickException(f"{spec}: {'the files were not loaded' if files else 'cannot open it'}; not serving")
 
 
 @main.command()
@@ -43,17 +69,35 @@ class _Gunicorn(BaseApplication):
 @store_option
 def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec: str) -> None:
     """Serve the SPARQL endpoint and the REST API over the store."""
-    store = open_store_or_exit(store_spec)
-    if load:
-        try:
-            added = load_files(store, [Path(f) for f in load])
-        except Refused as exc:
-            click.echo(exc.report.as_text(), err=True)
-            raise click.ClickException(f"{exc} (not serving)") from exc
-        except StoreError as exc:
-            raise click.ClickException(f"{exc} (nothing was loaded; not serving)") from exc
-        click.echo(f"loaded {added} triples from {len(load)} file(s)", err=True)
-    app = create_app({"STORE": store})
+    try:
+        config = limits.defaults()  # a limit's environment variable that is not a number stops us here
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if store_spec.startswith("oxigraph:"):
+        # RocksDB keeps one pool of background threads per process; gunicorn's fork of the worker
+        # would inherit the pool without its threads, and a write would wait for them forever.
+        # So this process never opens the store: a child loads the files, the worker opens it.
+        _prepare_on_disk(store_spec, load)
+
+        def factory():
+            return create_app({"STORE": open_store(store_spec)})
+    else:
+        store = open_store_or_exit(store_spec)
+        if load:
+            try:
+                added = load_files(store, [Path(f) for f in load])
+            except Refused as exc:
+                click.echo(exc.report.as_text(), err=True)
+                raise click.ClickException(f"{exc} (not serving)") from exc
+            except StoreError as exc:
+                raise click.ClickException(f"{exc} (nothing was loaded; not serving)") from exc
+            click.echo(f"loaded {added} triples from {len(load)} file(s)", err=True)
+        app = create_app({"STORE": store})
+
+        def factory():
+            return app
     click.echo(f"conflictkg serving {store_spec} at http://{host}:{port}/", err=True)
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": 1, "worker_class": "gthread",
-                    "threads": 4 * workers, "accesslog": "-", "timeout": 120}).run()
+    Worker.read_timeout = config["READ_TIMEOUT"]
+    # gunicorn's longest request line (8190 bytes); the app refuses a longer URL than MAX_URL itself
+    _Gunicorn(factory, {"bind": f"{host}:{port}", "workers": 1, "worker_class": Worker,
+                        "threads": 4 * workers, "accesslog": "-", "timeout": 120, "limit_request_line": 8190}).run()

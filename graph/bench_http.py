@@ -60,6 +60,16 @@ def _wait(port: int, path: str, proc: subprocess.Popen, timeout: float = 300) ->
     raise RuntimeError("server did not start")
 
 
+def _run_all(threads: list[threading.Thread]) -> float:
+    """Start the threads, wait for them all; the seconds it took."""
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
 def _load_run(port: int, path_for: callable, seconds: float) -> dict:
     """Requests from CONNECTIONS threads for ``seconds``; throughput and latency percentiles."""
     latencies: list[float] = []
@@ -84,13 +94,7 @@ def _load_run(port: int, path_for: callable, seconds: float) -> dict:
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
+    elapsed = _run_all([threading.Thread(target=worker, args=(n,)) for n in range(CONNECTIONS)])
     latencies.sort()
     return {"requests": len(latencies), "errors": errors[0], "rps": len(latencies) / elapsed,
             "p50_ms": 1000 * statistics.median(latencies),

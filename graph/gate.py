@@ -27,6 +27,8 @@ from typing import IO, Iterable
 
 import pyoxigraph as ox
 
+from .guard import DEFAULT_DEPTH, check_rdf
+from .literals import add_ill_typed, ill_typed
 from .store import QueryError, Store, StoreError
 from .validation import Report, validate
 
@@ -67,11 +69,15 @@ def _staged_report(store: Store, engine: str) -> Report:
     view = [ox.DefaultGraph(), _STAGED]
     if engine == "pyshacl":
         copy = _copy(store, with_staged=True)
-        return validate(copy, engine="pyshacl")
-    focus = _affected(store)
-    if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
-        focus = None  # a write as big as a good part of the graph: one pass over everything is cheaper
-    return validate(store, focus=focus, default_graph=view)
+        report = validate(copy, engine="pyshacl")
+    else:
+        focus = _affected(store)
+        if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
+            focus = None  # a write as big as a good part of the graph: one pass over everything is cheaper
+        report = validate(store, focus=focus, default_graph=view)
+    # what the write adds, whatever property holds it and whether or not a shape looks at it
+    report.results = add_ill_typed(report.results, ill_typed(store, graph=STAGING))
+    return report
 
 
 def _larger_than(store: Store, triples: int) -> bool:
@@ -100,35 +106,46 @@ def _copy(store: Store, *, with_staged: bool = False) -> Store:
     return Store(copy, "memory")
 
 
-def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]]) -> None:
+def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]],
+           max_depth: int = DEFAULT_DEPTH) -> None:
     """Parse every source into the staging graph (a parse error leaves nothing staged)."""
     inner = store.inner
     for data, fmt, base in sources:
         kwargs = {"base_iri": base} if base else {}
         try:
-            if fmt.supports_datasets:
-                # quads of named graphs are validated with the rest: the default graph is what the shapes guard
-                inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED)
-                                  for q in ox.parse(data, format=fmt, **kwargs))
-            else:
-                inner.load(data, format=fmt, to_graph=_STAGED, **kwargs)  # the engine's own parser: no Python per triple
+            if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+                data = data if isinstance(data, (bytes, str)) else data.read()
+                check_rdf(data, fmt, max_depth=max_depth)  # parsers that crash or explode on hostile input
+            with store.changing:
+                _stage_one(inner, data, fmt, kwargs)
         except SyntaxError as exc:
-            inner.remove_graph(_STAGED)
+            _discard(store)
             raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+        except StoreError:
+            _discard(store)
+            raise
 
 
-def check(store: Store, sources, *, engine: str = "fast") -> Report:
+def _stage_one(inner: ox.Store, data, fmt: ox.RdfFormat, kwargs: dict) -> None:
+    if fmt.supports_datasets:
+        # quads of named graphs are validated with the rest: the default graph is what the shapes guard
+        inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED) for q in ox.parse(data, format=fmt, **kwargs))
+    else:
+        inner.load(data, format=fmt, to_graph=_STAGED, **kwargs)  # the engine's own parser: no Python per triple
+
+
+def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
     """Validate what ``sources`` would make of the store, without storing anything."""
     with store.write_lock:
         _discard(store)
         try:
-            _stage(store, sources)
+            _stage(store, sources, max_depth)
             return _staged_report(store, engine)
         finally:
             _discard(store)
 
 
-def load_checked(store: Store, sources, *, engine: str = "fast") -> int:
+def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> int:
     """Add ``sources`` (data, format, base IRI) to the store if the result conforms; return the triples added.
 
     Raises :class:`Refused` (with the report) when it would not, :class:`StoreError` when a source
@@ -137,7 +154,7 @@ def load_checked(store: Store, sources, *, engine: str = "fast") -> int:
     with store.write_lock:
         _discard(store)
         try:
-            _stage(store, sources)
+            _stage(store, sources, max_depth)
             report = _staged_report(store, engine)
             if not report.conforms:
                 raise Refused(report)
@@ -160,6 +177,7 @@ def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report
         copy = _copy(store)
         copy.update(sparql)  # raises QueryError on bad syntax, before anything is touched
         report = validate(copy, engine=engine)
+        report.results = add_ill_typed(report.results, ill_typed(copy))
         if not report.conforms:
             raise Refused(report)
         store.update(sparql)
@@ -186,4 +204,13 @@ def _insert_data_only(sparql: str) -> bytes | None:
 
 
 def _discard(store: Store) -> None:
-    store.inner.remove_graph(_STAGED)
+    with store.changing:
+        store.inner.remove_graph(_STAGED)
+
+
+def discard_staged(store: Store) -> None:
+    """Drop what a write cut short (the process killed while staging) left in the staging graph."""
+    with store.write_lock:
+        if store.inner.contains_named_graph(_STAGED):
+            _discard(store)
+            store.flush()

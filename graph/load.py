@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .acled import AcledError, import_acled, rows
 from .gate import check, load_checked
+from .guard import UnsafeInput, check_rdf
 from .store import Store, StoreError, rdf_format
 
 
@@ -31,8 +32,12 @@ def read_file(store: Store, path: Path) -> bytes:
             return rows(import_acled(data.decode("utf-8"), store, source_name=path.name))
         except (AcledError, UnicodeDecodeError) as exc:
             raise LoadError(str(exc)) from exc
+    fmt = rdf_format(path.name)
     try:
-        quads = list(ox.parse(data, format=rdf_format(path.name), base_iri=path.resolve().as_uri()))
+        check_rdf(data, fmt)  # a billion laughs or a deep nest would hang or crash the parser
+        quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
+    except UnsafeInput as exc:
+        raise LoadError(f"{path}: {exc}") from exc
     except SyntaxError as exc:
         raise LoadError(f"{path}: {exc}") from exc
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)

@@ -86,6 +86,8 @@ class Store:
         self.generation = 0
         # re-entrant: a validated write holds it across staging, checking and committing
         self._write_lock = threading.RLock()
+        # held only while the engine's data changes: what a fork of this process must not cut in two
+        self._changing = threading.RLock()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Store:
 
     def update(self, sparql: str) -> None:
         """Apply a SPARQL 1.1 Update atomically; raise :class:`QueryError` on bad syntax."""
-        with self._write_lock:
+        with self._write_lock, self._changing:
             try:
                 self._inner.update(sparql)
             except SyntaxError as exc:
@@ -169,7 +171,7 @@ class Store:
             kwargs["base_iri"] = base_iri
         if to_graph is not None:
             kwargs["to_graph"] = ox.NamedNode(to_graph)
-        with self._write_lock:
+        with self._write_lock, self._changing:
             try:
                 self._inner.load(data, **kwargs)
             except SyntaxError as exc:
@@ -178,7 +180,7 @@ class Store:
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction."""
-        with self._write_lock:
+        with self._write_lock, self._changing:
             self._inner.extend(quads)
             self.generation += 1
 
@@ -191,6 +193,11 @@ class Store:
     def write_lock(self) -> threading.RLock:
         """Held by every write; hold it to make a read-check-write sequence atomic."""
         return self._write_lock
+
+    @property
+    def changing(self) -> threading.RLock:
+        """Held while the data changes (within a write); take it to see no change half-done."""
+        return self._changing
 
     @property
     def inner(self) -> ox.Store:
@@ -235,6 +242,9 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
         if seed and len(store) == 0:
             seed_store(store)
             store.flush()
+        from .gate import discard_staged  # late: the gate builds on this module
+
+        discard_staged(store)  # a write cut short by a crash staged data that must not be seen
         return store
     raise StoreError(f"unknown store {spec!r}: use memory or oxigraph:PATH")
 

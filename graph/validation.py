@@ -472,8 +472,11 @@ def run_pyshacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Result]:
     """Validate with pySHACL (the reference): results read back from its report graph."""
     import pyshacl
 
-    _, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                       allow_infos=True, advanced=True, do_owl_imports=False)
+    from .sandbox import no_network
+
+    with no_network():  # data may say owl:imports or hold SPARQL: pySHACL runs rdflib, which would fetch
+        _, report, text = pyshacl.validate(data, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                           allow_infos=True, advanced=True, do_owl_imports=False)
     if not isinstance(report, rdflib.Graph):
         raise ValidationError(f"pySHACL could not validate: {text}")
     results = {}

@@ -46,3 +46,97 @@ def live_server(app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+class Listener:
+    """A TCP listener on 127.0.0.1 that counts the connections it gets (a request that must not happen)."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self._sock.settimeout(0.1)
+        self.port = self._sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.connections = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        import socket
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/turtle\r\nContent-Length: 0\r\n\r\n")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
+
+
+@pytest.fixture
+def listener():
+    """A loopback listener that must see no connection: ``listener.url``, ``listener.connections``."""
+    found = Listener()
+    try:
+        yield found
+    finally:
+        found.close()
+
+
+@pytest.fixture
+def serve(tmp_path):
+    """Start ``conflictkg serve ARGS`` on a free loopback port with ``env``; every process of it is
+    killed after the test. Returns (base URL, Popen)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    started = []
+
+    def start(*args: str, env: dict | None = None, wait: float = 120):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        log = open(tmp_path / f"serve-{port}.log", "wb")
+        proc = subprocess.Popen([sys.executable, "-m", "conflictkg", "serve", "--host", "127.0.0.1", "--port", str(port),
+                                 *args], env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        started.append((proc, log))
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/health", timeout=2)
+                return base, proc
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.2)
+        log.flush()
+        pytest.fail(f"conflictkg serve did not start: {(tmp_path / f'serve-{port}.log').read_text()[-2000:]}")
+
+    yield start
+    for proc, log in started:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # the master, its worker and the query executors
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=30)
+        log.close()

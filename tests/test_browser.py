@@ -51,3 +51,11 @@ def test_errors_show_the_problem(page):
     page.click("#run")
     page.wait_for_selector(".error")
     assert "Bad SPARQL query" in page.inner_text(".error")
+
+
+def test_a_cut_answer_says_so(page):
+    page.fill("#query", "SELECT ?s ?x WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 10001")
+    page.click("#run")
+    page.wait_for_selector("#result-table tbody tr")
+    assert page.locator("#result-table tbody tr").count() == 10_000
+    assert "cut at 10000" in page.inner_text("#status")

@@ -44,3 +44,18 @@ def test_served_graph_answers_over_http(server):
     assert [s["target"]["label"] for s in body["strikes"]] == ["Koh-e-Sabz"]
     with urllib.request.urlopen(server + "/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D", timeout=5) as response:
         assert json.load(response)["boolean"] is True
+
+
+@pytest.mark.slow
+def test_serve_an_on_disk_store_with_files_loaded_first(serve, tmp_path):
+    good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
+    good.write_text('<urn:x:note> <http://www.w3.org/2000/01/rdf-schema#comment> "loaded first" .\n')
+    bad.write_text('<urn:x:e> <urn:x:d> "2024-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .\n')
+    refused = subprocess.run([sys.executable, "-m", "conflictkg", "serve", "--port", str(_free_port()), "--store",
+                              f"oxigraph:{tmp_path / 'kg'}", "--load", str(good), "--load", str(bad)],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "not serving" in refused.stderr and "ill-typed" in refused.stderr
+    base, _ = serve("--store", f"oxigraph:{tmp_path / 'kg'}", "--load", str(good))
+    query = "ASK%20%7B%20%3Curn%3Ax%3Anote%3E%20%3Fp%20%22loaded%20first%22%20%7D"
+    with urllib.request.urlopen(f"{base}/sparql?entailment=none&query={query}", timeout=10) as response:
+        assert json.load(response)["boolean"] is True
