@@ -35,12 +35,8 @@ RDF_EXPORTS = {
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[Store, IO[bytes]], None]:
     def write(store: Store, out: IO[bytes]) -> None:
-        kwargs: dict = {}
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-            kwargs["prefixes"] = PREFIXES
-        if not fmt.supports_datasets:
-            kwargs["from_graph"] = ox.DefaultGraph()
-        store.inner.dump(out, fmt, **kwargs)
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML) else None
+        store.dump(out, fmt, prefixes=prefixes)
     return write
 
 

@@ -52,9 +52,9 @@ def _affected(store: Store) -> list[ox.NamedNode | ox.BlankNode] | None:
     view = [ox.DefaultGraph(), _STAGED]
     schema = " ".join(f"<{p}>" for p in _SCHEMA)
     # blank nodes cannot be named in VALUES; a change to the class tree moves every target
-    if store.inner.query(f"ASK {{ GRAPH <{STAGING}> {{ {{ ?s ?p ?o FILTER (isBlank(?s)) }} UNION {{ ?s ?p ?o VALUES ?p {{ {schema} }} }} }} }}"):
+    if store.query(f"ASK {{ GRAPH <{STAGING}> {{ {{ ?s ?p ?o FILTER (isBlank(?s)) }} UNION {{ ?s ?p ?o VALUES ?p {{ {schema} }} }} }} }}"):
         return None
-    rows = store.inner.query(
+    rows = store.query(
         f"SELECT DISTINCT ?n WHERE {{ {{ GRAPH <{STAGING}> {{ ?n ?p ?o }} }} UNION {{ GRAPH <{STAGING}> {{ ?x ?p ?n }} }}"
         f" UNION {{ GRAPH <{STAGING}> {{ ?t ?q ?o }} ?n ?r ?t }} FILTER (isIRI(?n)) }}", default_graph=view)
     return [row[0] for row in rows]
@@ -85,13 +85,13 @@ def _larger_than(store: Store, triples: int) -> bool:
 
     ``len(store)`` walks the whole store: seconds at a million events, for every write.
     """
-    rows = store.inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {triples + 1} }}")
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{ ?s ?p ?o }} LIMIT {triples + 1} }}")
     return int(next(iter(rows))[0].value) > triples
 
 
 def _staged_new(store: Store) -> int:
     """How many staged triples the default graph does not hold yet."""
-    rows = store.inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} "
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} "
                              f"FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
     return int(next(iter(rows))[0].value)
 
@@ -99,17 +99,16 @@ def _staged_new(store: Store) -> int:
 def _copy(store: Store, *, with_staged: bool = False) -> Store:
     """An in-memory copy of the default graph (and, if asked, the staged data merged into it)."""
     copy = ox.Store()
-    copy.bulk_extend(q for q in store.inner.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    copy.bulk_extend(q for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     if with_staged:
         copy.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                         for q in store.inner.quads_for_pattern(None, None, None, _STAGED))
+                         for q in store.quads_for_pattern(None, None, None, _STAGED))
     return Store(copy, "memory")
 
 
 def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]],
            max_depth: int = DEFAULT_DEPTH) -> None:
     """Parse every source into the staging graph (a parse error leaves nothing staged)."""
-    inner = store.inner
     for data, fmt, base in sources:
         kwargs = {"base_iri": base} if base else {}
         try:
@@ -117,7 +116,7 @@ def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat
                 data = data if isinstance(data, (bytes, str)) else data.read()
                 check_rdf(data, fmt, max_depth=max_depth)  # parsers that crash or explode on hostile input
             with store.changing:
-                _stage_one(inner, data, fmt, kwargs)
+                _stage_one(store, data, fmt, base)
         except SyntaxError as exc:
             _discard(store)
             raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
@@ -126,12 +125,13 @@ def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat
             raise
 
 
-def _stage_one(inner: ox.Store, data, fmt: ox.RdfFormat, kwargs: dict) -> None:
+def _stage_one(store: Store, data, fmt: ox.RdfFormat, base: str | None) -> None:
     if fmt.supports_datasets:
         # quads of named graphs are validated with the rest: the default graph is what the shapes guard
-        inner.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _STAGED) for q in ox.parse(data, format=fmt, **kwargs))
+        kwargs = {"base_iri": base} if base else {}
+        store.add_quads(ox.Quad(q.subject, q.predicate, q.object, _STAGED) for q in ox.parse(data, format=fmt, **kwargs))
     else:
-        inner.load(data, format=fmt, to_graph=_STAGED, **kwargs)  # the engine's own parser: no Python per triple
+        store.load(data, fmt, base_iri=base, to_graph=STAGING)  # the engine's own parser: no Python per triple
 
 
 def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
@@ -205,12 +205,12 @@ def _insert_data_only(sparql: str) -> bytes | None:
 
 def _discard(store: Store) -> None:
     with store.changing:
-        store.inner.remove_graph(_STAGED)
+        store.remove_graph(STAGING)
 
 
 def discard_staged(store: Store) -> None:
     """Drop what a write cut short (the process killed while staging) left in the staging graph."""
     with store.write_lock:
-        if store.inner.contains_named_graph(_STAGED):
+        if store.contains_named_graph(STAGING):
             _discard(store)
             store.flush()

@@ -60,7 +60,7 @@ def ill_typed(store: Store, *, graph: str | None = None, focus: list | None = No
     """The ill-typed literals of ``store`` (its default graph, or ``graph``), as report results."""
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
     results = []
-    for s, p, o in store.inner.query(query(graph, focus), **kwargs):
+    for s, p, o in store.query(query(graph, focus), **kwargs):
         name = o.datatype.value.rsplit("#", 1)[-1]
         focus_name = s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"
         results.append(Result(focus_name, p.value, COMPONENT, "Violation",

@@ -51,6 +51,14 @@ class QueryError(StoreError):
     """The query or update text is not valid SPARQL, or the engine refused it."""
 
 
+class QueryTimeout(StoreError):
+    """The query ran past its time and was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the query ran for more than {seconds:g} s and was stopped")
+        self.seconds = seconds
+
+
 def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
     """The RDF format named by a short name, a media type or a file's suffix.
 
@@ -73,12 +81,26 @@ def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
     raise StoreError(f"unknown RDF format: {text!r} (use one of ttl, nt, nq, trig, jsonld, rdf, n3)")
 
 
+def _graph_term(graph) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    return ox.NamedNode(graph) if isinstance(graph, str) else graph
+
+
 class Store:
-    """An RDF dataset with SPARQL query and update, backed by pyoxigraph.
+    """An RDF dataset with SPARQL query and update; this class is the pyoxigraph one.
+
+    The other backends (:mod:`.store_rdflib`, :mod:`.store_sparql`) subclass it and override the
+    methods that touch ``_inner``; everything else in conflictkg uses only these methods.
 
     ``generation`` grows by one on every write, so caches keyed on it are
     invalidated the moment the data changes.
     """
+
+    #: True when the data lives in another process (a SPARQL server): queries are sent there,
+    #: and cannot be run in a forked executor.
+    remote = False
+    #: True when a query's dataset may mix the default graph with named ones (``default_graph=
+    #: [DefaultGraph(), ...]``): the gate validates staged data through such a view.
+    views = True
 
     def __init__(self, inner: ox.Store, spec: str) -> None:
         self._inner = inner
@@ -99,15 +121,20 @@ class Store:
         named_graphs: list[str] | None = None,
         union_default_graph: bool = False,
         base_iri: str | None = None,
+        timeout: float | None = None,
     ) -> QueryResult:
-        """Run a SPARQL 1.1 query; raise :class:`QueryError` on bad syntax."""
+        """Run a SPARQL 1.1 query; raise :class:`QueryError` on bad syntax.
+
+        ``timeout`` is honoured by remote stores only: an embedded engine cannot be interrupted
+        (see :mod:`.executor`, which runs user queries in processes it can kill).
+        """
         kwargs: dict = {}
         if base_iri:
             kwargs["base_iri"] = base_iri
         if default_graph is not None:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+            kwargs["default_graph"] = [_graph_term(g) for g in default_graph]
         if named_graphs is not None:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            kwargs["named_graphs"] = [_graph_term(g) for g in named_graphs]
         if union_default_graph:
             kwargs["use_default_graph_as_union"] = True
         try:
@@ -133,15 +160,25 @@ class Store:
         return bool(result)
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self._inner.quads_for_pattern(None, None, None, None))
+        return self.quads_for_pattern(None, None, None, None)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None matches anything; ``ox.DefaultGraph()`` the default graph)."""
+        return iter(self._inner.quads_for_pattern(subject, predicate, object, graph))
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return list(self._inner.named_graphs())
+
+    def contains_named_graph(self, graph: str) -> bool:
+        return self._inner.contains_named_graph(ox.NamedNode(graph))
 
     def __len__(self) -> int:
         return len(self._inner)
 
     def dump(self, output: IO[bytes] | str | Path | None = None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS,
-             *, from_graph: str | None = None) -> bytes | None:
+             *, from_graph: str | None = None, prefixes: dict[str, str] | None = None) -> bytes | None:
         """Serialize the store (or one graph of it); bytes when no output is given."""
-        kwargs: dict = {}
+        kwargs: dict = {"prefixes": prefixes} if prefixes else {}
         if from_graph is not None:
             kwargs["from_graph"] = ox.NamedNode(from_graph)
         elif not fmt.supports_datasets:
@@ -184,6 +221,12 @@ class Store:
             self._inner.extend(quads)
             self.generation += 1
 
+    def remove_graph(self, graph: str) -> None:
+        """Drop a named graph and everything in it (nothing happens if there is none)."""
+        with self._write_lock, self._changing:
+            self._inner.remove_graph(ox.NamedNode(graph))
+            self.generation += 1
+
     def flush(self) -> None:
         """Make writes durable (a no-op in memory)."""
         if hasattr(self._inner, "flush"):
@@ -224,6 +267,9 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
 
     - ``memory``: pyoxigraph in memory, with the seed graph loaded.
     - ``oxigraph:PATH``: pyoxigraph on disk; a new, empty one is initialised with the seed.
+    - ``rdflib``: rdflib's in-memory Dataset, with the seed graph loaded (:mod:`.store_rdflib`).
+    - ``sparql:URL[;update=URL]``: a remote SPARQL 1.1 engine (:mod:`.store_sparql`); an empty
+      one is initialised with the seed.
 
     ``seed=False`` leaves a new store empty.
     """
@@ -246,7 +292,19 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
 
         discard_staged(store)  # a write cut short by a crash staged data that must not be seen
         return store
-    raise StoreError(f"unknown store {spec!r}: use memory or oxigraph:PATH")
+    if spec == "rdflib":
+        from .store_rdflib import RdflibStore
+
+        store = RdflibStore(spec)
+        return seed_store(store) if seed else store
+    if spec.startswith("sparql:"):
+        from .store_sparql import SparqlStore
+
+        store = SparqlStore.from_spec(spec)
+        if seed and store.is_empty():
+            seed_store(store)
+        return store
+    raise StoreError(f"unknown store {spec!r}: use memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]")
 
 
 def load_file(store: Store, path: str | Path, fmt: ox.RdfFormat | None = None) -> None:

@@ -543,7 +543,7 @@ def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None,
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
 
     def query(text: str) -> list[dict]:
-        result = store.inner.query(text, **kwargs)
+        result = store.query(text, **kwargs)
         names = [v.value for v in result.variables]
         return [{n: t for n, t in zip(names, row) if t is not None} for row in result]
 
@@ -553,9 +553,9 @@ def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None,
         names = ", ".join(_name(s) for s in plan.fallback)
         notes.append(f"note: pySHACL checked the shapes the fast engine cannot compile: {names}")
         if default_graph is None:
-            text = store.inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            text = store.dump(fmt=ox.RdfFormat.N_TRIPLES)
         else:
-            text = ox.serialize(store.inner.query("CONSTRUCT WHERE { ?s ?p ?o }", **kwargs), format=ox.RdfFormat.N_TRIPLES)
+            text = ox.serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }", **kwargs), format=ox.RdfFormat.N_TRIPLES)
         data = rdflib.Graph()
         with _quiet_literals():
             data.parse(data=text, format="nt")
