@@ -232,7 +232,9 @@ def _answer(store: Store, text: str, dataset: dict):
         if pool is not None and _forkable(store):
             return pool.run(store, text, formats=formats, timeout=config["QUERY_TIMEOUT"],
                             max_rows=config["MAX_ROWS"], **kwargs)
-        return evaluate(store, text, formats=formats, max_rows=config["MAX_ROWS"], **kwargs)
+        # a remote engine is only waited for so long; an embedded one cannot be stopped in-thread
+        return evaluate(store, text, formats=formats, max_rows=config["MAX_ROWS"],
+                        timeout=config["QUERY_TIMEOUT"], **kwargs)
     except QueryError as exc:
         hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
         raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
@@ -249,7 +251,7 @@ def _answer(store: Store, text: str, dataset: dict):
 
 def _forkable(store: Store) -> bool:
     """Stores an executor can see in its copy of this process (a remote engine has its own limits)."""
-    return store.spec == "memory" or store.spec.startswith("oxigraph:")
+    return not store.remote
 
 
 def _respond(body: bytes, media: str, truncated: bool) -> Response:
@@ -276,7 +278,7 @@ def query() -> Response:
     # "as of" a snapshot: the app resolves the id; this endpoint only needs a store
     store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
     try:
-        store = with_entailment(store, request.values.get("entailment", "rdfs"))
+        store = with_entailment(store, request.values.get("entailment"))
     except ValueError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
     _screen(text, store, update=False)

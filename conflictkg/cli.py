@@ -100,8 +100,9 @@ def read_query_text(text_or_file: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
               default="table", show_default=True,
               help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
-@click.option("--entailment", type=click.Choice(ENTAILMENTS), default="rdfs", show_default=True,
-              help="rdfs: query the graph with its RDFS closure (sub-classes, sub-properties); none: as stored.")
+@click.option("--entailment", type=click.Choice(ENTAILMENTS), default=None,
+              help="rdfs (default): query the graph with its RDFS closure (sub-classes, sub-properties); "
+                   "none (default over sparql:): as stored.")
 @click.option("--snapshot", "snapshot_ref", metavar="ID", help="Answer as of this snapshot (an id or a prefix of one).")
 @click.option("--snapshots-dir", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots", show_default=True)
 @store_option
@@ -122,6 +123,8 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
         store = open_store_or_exit(store_spec)
     try:
         result = with_entailment(store, entailment).query(read_query_text(sparql_or_file))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--entailment") from exc
     except QueryError as exc:
         raise click.ClickException(f"bad SPARQL: {exc}") from exc
     out = sys.stdout.buffer

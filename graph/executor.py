@@ -103,7 +103,7 @@ def _capped(result: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutions
 def _unstaged(store: Store, kwargs: dict) -> dict:
     """The query's dataset without the gate's staging graph, when a write in progress left one:
     what is staged is not yet in the graph, and may never be."""
-    if "named_graphs" in kwargs or not store.contains_named_graph(STAGING):
+    if "named_graphs" in kwargs or not store.views or not store.contains_named_graph(STAGING):
         return kwargs
     graphs = [g.value for g in store.named_graphs() if g != _STAGING and isinstance(g, ox.NamedNode)]
     return {**kwargs, "named_graphs": graphs}

@@ -290,6 +290,8 @@ def _insert_data_only(sparql: str) -> bytes | None:
         scratch.update(sparql)
     except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(str(exc)) from exc
+    if any(True for _ in scratch.named_graphs()):
+        return None  # staging would move them to the default graph: the copy keeps their graph
     return scratch.dump(format=ox.RdfFormat.N_QUADS)
 
 

@@ -59,7 +59,17 @@ def entailed(store: Store) -> Store:
     return cached[1]
 
 
-def with_entailment(store: Store, entailment: str) -> Store:
+def with_entailment(store: Store, entailment: str | None = None) -> Store:
+    """The store as seen under ``entailment``: ``rdfs`` (the default), or ``none``.
+
+    A remote engine is queried as it is (default ``none``): the entailed view is a local copy of
+    the whole graph, which is what a remote store is there to avoid. Its engine may reason itself.
+    """
+    if entailment is None:
+        entailment = "none" if store.remote else "rdfs"
     if entailment not in ENTAILMENTS:
         raise ValueError(f"entailment: {entailment!r} is not one of {', '.join(ENTAILMENTS)}")
+    if entailment == "rdfs" and store.remote:
+        raise ValueError("entailment: rdfs is computed on a local copy of the graph, which a remote store "
+                         "never makes; use the engine's own reasoning, or rdfs:subClassOf* in the query")
     return entailed(store) if entailment == "rdfs" else store

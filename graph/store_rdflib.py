@@ -61,7 +61,8 @@ def to_rdflib(term):
             return Literal(term.value, lang=term.language)
         if term.datatype == _XSD_STRING:  # rdflib tells "a"^^xsd:string from "a"; RDF 1.1 does not
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
+        # as written: rdflib would otherwise rewrite "1000"^^xsd:double as "1000.0"
+        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     if isinstance(term, ox.DefaultGraph):
         return _DEFAULT
     raise StoreError(f"not an RDF term: {term!r}")
