@@ -140,3 +140,87 @@ def serve(tmp_path):
             pass
         proc.wait(timeout=30)
         log.close()
+
+
+# -- every backend -------------------------------------------------------------------------------------
+
+#: The store specs the behavioural suite runs over (tests/test_backends.py), by short name.
+BACKENDS = ("memory", "oxigraph", "rdflib", "sparql")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_service(tmp_path_factory):
+    """One real ``oxigraph serve`` for the whole session, on a free loopback port, over an empty
+    location; stopped at the end. Tests get fresh data from :func:`backend` (DROP ALL, then the seed)."""
+    from conflictkg.graph.oxigraph_server import oxigraph_server
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-service")) as server:
+        yield server
+
+
+def _drop_all(update_url: str) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(update_url, data=b"DROP ALL", method="POST",
+                                     headers={"Content-Type": "application/sparql-update"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 204)
+
+
+class Backend:
+    """One backend for one test: its ``spec`` (what ``--store`` and ``CONFLICTKG_STORE`` take) and
+    its store, opened on first use.
+
+    ``memory`` and ``rdflib`` give a new seeded store on every open, so a CLI run over them starts
+    from the seed; ``oxigraph:PATH`` (a new directory per test) and ``sparql:`` (the session's
+    server, emptied before the test) keep what was written, so the CLI and the store see each other.
+    RocksDB allows one opener: :meth:`release` drops the test's handle before the CLI opens the same
+    path, and :meth:`store` opens it again afterwards.
+    """
+
+    def __init__(self, name: str, spec: str) -> None:
+        self.name, self.spec = name, spec
+        self._store = None
+
+    def __repr__(self) -> str:
+        return f"Backend({self.spec!r})"
+
+    @property
+    def persistent(self) -> bool:
+        """True when what one opener writes, the next one sees."""
+        return self.name in ("oxigraph", "sparql")
+
+    def store(self):
+        if self._store is None:
+            if self.name == "oxigraph":
+                import gc
+
+                gc.collect()  # a CLI run's traceback may still hold the path open
+            self._store = open_store(self.spec)
+        return self._store
+
+    def release(self) -> None:
+        """Drop the test's handle on the store (and whatever still holds it in a cycle)."""
+        import gc
+
+        self._store = None
+        gc.collect()
+
+    def app(self, **config):
+        return create_app({"STORE": self.store(), "TESTING": True, **config})
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path):
+    """Each backend in turn, with the seed graph and nothing else in it (see :class:`Backend`)."""
+    name = request.param
+    if name == "oxigraph":
+        found = Backend(name, f"oxigraph:{tmp_path / 'kg'}")
+    elif name == "sparql":
+        server = request.getfixturevalue("oxigraph_service")
+        _drop_all(server.update_url)  # what the last test wrote; open_store seeds the empty server
+        found = Backend(name, server.spec)
+    else:
+        found = Backend(name, name)
+    yield found
+    found.release()
