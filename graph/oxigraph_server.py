@@ -135,7 +135,7 @@ def _answers(query_url: str) -> bool:
     url = query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     try:
-        with urllib.request.urlopen(request, timeout=2) as response:
+        with urllib.request.urlopen(request, timeout=1) as response:
             return response.status == 200
     except (OSError, urllib.error.URLError):
         return False
@@ -162,10 +162,11 @@ def _start(binary: Path, location: Path | None, host: str, port: int, log: Path,
     query_url = f"http://{host}:{port}/query"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _answers(query_url):
-            return process
+        # exited first: on a taken port, the answer would come from whoever holds it
         if process.poll() is not None:
             return None
+        if _answers(query_url):
+            return process
         time.sleep(0.05)
     _stop(process)
     raise OxigraphServerError(f"oxigraph serve did not answer within {timeout:g} s: {_tail(log)}")
