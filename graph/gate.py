@@ -10,6 +10,13 @@ graph.
 Updates that delete or match patterns cannot be staged this way: they run on an in-memory copy,
 which is validated whole, and are applied to the store only if the copy conforms.
 
+Stores that cannot query such a view (``Store.views`` false: rdflib, a remote SPARQL engine) stage
+in a local scratch store instead. The nodes the write touches, the nodes one hop beyond them and
+the class tree are fetched from the store with a few queries; that neighbourhood plus the new data
+is what the shapes are checked on, focus node by focus node. It is enough because no shape of the
+project looks further than one hop beyond its focus node (single-predicate paths; the SPARQL
+constraints read a value's date). The data then goes to the store in one write.
+
 >>> from conflictkg.graph.store import open_store
 >>> store = open_store("memory")
 >>> before = len(store)
@@ -134,8 +141,82 @@ def _stage_one(store: Store, data, fmt: ox.RdfFormat, base: str | None) -> None:
         store.load(data, fmt, base_iri=base, to_graph=STAGING)  # the engine's own parser: no Python per triple
 
 
+# -- stores without views: a local scratch store ---------------------------------------------
+
+_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+#: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
+_CHUNK = 400
+
+
+def _parse_local(sources, max_depth: int) -> ox.Store:
+    """Every source parsed into the default graph of a new in-memory store (or an error: nothing kept)."""
+    staged = ox.Store()
+    for data, fmt, base in sources:
+        kwargs = {"base_iri": base} if base else {}
+        try:
+            if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+                data = data if isinstance(data, (bytes, str)) else data.read()
+                check_rdf(data, fmt, max_depth=max_depth)
+            if fmt.supports_datasets:
+                staged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                                   for q in ox.parse(data, format=fmt, **kwargs))
+            else:
+                staged.bulk_load(data, format=fmt, **kwargs)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+    return staged
+
+
+def _chunks(nodes: list) -> Iterable[str]:
+    for i in range(0, len(nodes), _CHUNK):
+        yield " ".join(str(n) for n in nodes[i:i + _CHUNK])
+
+
+def _local_focus(store: Store, staged: ox.Store) -> list[ox.NamedNode] | None:
+    """What :func:`_affected` finds, for data staged outside the store."""
+    if staged.query(f"ASK {{ {{ ?s ?p ?o FILTER (isBlank(?s)) }} UNION {{ ?s <{_SUBCLASS}> ?o }} }}"):
+        return None
+    touched = {row[0] for row in staged.query(
+        "SELECT DISTINCT ?n WHERE { { ?n ?p ?o } UNION { ?x ?p ?n } FILTER (isIRI(?n)) }")}
+    subjects = [row[0] for row in staged.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER (isIRI(?s)) }")]
+    for values in _chunks(subjects):
+        touched.update(row[0] for row in store.query(
+            f"SELECT DISTINCT ?n WHERE {{ VALUES ?t {{ {values} }} ?n ?r ?t FILTER (isIRI(?n)) }}"))
+    return sorted(touched, key=str)
+
+
+def _neighbourhood(store: Store, focus: list[ox.NamedNode]) -> ox.Store:
+    """The focus nodes' triples, their values' triples and the class tree, fetched from ``store``."""
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
+                        for t in store.query(f"CONSTRUCT WHERE {{ ?s <{_SUBCLASS}> ?o }}"))
+    for values in _chunks(focus):
+        scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in store.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?f {{ {values} }} "
+            f"{{ ?f ?p ?o BIND (?f AS ?s) }} UNION {{ ?f ?q ?s FILTER (!isLiteral(?s)) ?s ?p ?o }} }}"))
+    return scratch
+
+
+def _scratch_write(store: Store, sources, engine: str, max_depth: int) -> tuple[Report, ox.Store, int]:
+    """The report for ``sources`` added to a store without views, the parsed data and how many
+    triples it would add."""
+    staged = _parse_local(sources, max_depth)
+    focus = _local_focus(store, staged) if engine == "fast" else None
+    if focus is not None and _larger_than(store, len(focus) * FOCUS_COST):
+        scratch = _neighbourhood(store, focus)
+    else:  # the whole graph is checked: fetch it whole
+        focus, scratch = None, _copy(store).inner
+    added = sum(1 for q in staged if q not in scratch)
+    scratch.bulk_extend(staged)
+    report = validate(Store(scratch, "memory"), focus=focus, engine=engine)
+    report.results = add_ill_typed(report.results, ill_typed(Store(staged, "memory")))
+    return report, staged, added
+
+
 def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
     """Validate what ``sources`` would make of the store, without storing anything."""
+    if not store.views:
+        return _scratch_write(store, sources, engine, max_depth)[0]
     with store.write_lock:
         _discard(store)
         try:
@@ -151,6 +232,15 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
     Raises :class:`Refused` (with the report) when it would not, :class:`StoreError` when a source
     cannot be parsed; either way nothing is stored.
     """
+    if not store.views:
+        with store.write_lock:
+            report, staged, added = _scratch_write(store, sources, engine, max_depth)
+            if not report.conforms:
+                raise Refused(report)
+            store.load(staged.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+                       ox.RdfFormat.N_TRIPLES)
+            store.flush()
+            return added
     with store.write_lock:
         _discard(store)
         try:
@@ -204,6 +294,8 @@ def _insert_data_only(sparql: str) -> bytes | None:
 
 
 def _discard(store: Store) -> None:
+    if not store.views:
+        return  # nothing is ever staged in it
     with store.changing:
         store.remove_graph(STAGING)
 

@@ -59,6 +59,7 @@ def ill_typed(store: Store, *, graph: str | None = None, focus: list | None = No
               default_graph: list | None = None) -> list[Result]:
     """The ill-typed literals of ``store`` (its default graph, or ``graph``), as report results."""
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
+    store = store if store.remote else store.as_oxigraph()
     results = []
     for s, p, o in store.query(query(graph, focus), **kwargs):
         name = o.datatype.value.rsplit("#", 1)[-1]

@@ -81,6 +81,18 @@ def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
     raise StoreError(f"unknown RDF format: {text!r} (use one of ttl, nt, nq, trig, jsonld, rdf, n3)")
 
 
+def triples_result(triples: Iterable[ox.Triple | ox.Quad]) -> ox.QueryTriples:
+    """Triples (from another engine) as pyoxigraph's CONSTRUCT answer, which only a CONSTRUCT makes.
+
+    >>> t = ox.Triple(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/b"), ox.Literal("c"))
+    >>> [str(x) for x in triples_result([t])]
+    ['<http://e/a> <http://e/b> "c"']
+    """
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
 def _graph_term(graph) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
     return ox.NamedNode(graph) if isinstance(graph, str) else graph
 
@@ -241,6 +253,14 @@ class Store:
     def changing(self) -> threading.RLock:
         """Held while the data changes (within a write); take it to see no change half-done."""
         return self._changing
+
+    def as_oxigraph(self) -> "Store":
+        """This store's data in a pyoxigraph engine: the store itself, or (rdflib) a copy.
+
+        The validator compiles shapes to the SPARQL pyoxigraph runs; a local store of another
+        engine is checked on a copy rather than on an engine whose SPARQL differs at the edges.
+        """
+        return self
 
     @property
     def inner(self) -> ox.Store:

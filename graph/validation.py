@@ -535,6 +535,8 @@ def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None,
     ``focus`` limits the check to those nodes (incremental validation of a write);
     ``default_graph`` lets the gate see staged data before it is committed.
     """
+    if not store.remote:
+        store = store.as_oxigraph()
     if engine == "pyshacl":
         return Report(run_pyshacl(store_graph(store), shapes if shapes is not None else shapes_graph()), "pyshacl")
     if engine != "fast":
