@@ -158,7 +158,8 @@ def _start(binary: Path, location: Path | None, host: str, port: int, log: Path,
     if location is not None:
         command += ["--location", str(location)]
     with open(log, "ab") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_quiet_env())
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                   env=_quiet_env())
     query_url = f"http://{host}:{port}/query"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

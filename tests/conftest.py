@@ -210,17 +210,39 @@ class Backend:
         return create_app({"STORE": self.store(), "TESTING": True, **config})
 
 
+def _backend(name: str, directory, server=None) -> Backend:
+    if name == "oxigraph":
+        return Backend(name, f"oxigraph:{directory / 'kg'}")
+    if name == "sparql":
+        _drop_all(server.update_url)  # what the last user wrote; open_store seeds the empty server
+        return Backend(name, server.spec)
+    return Backend(name, name)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path):
-    """Each backend in turn, with the seed graph and nothing else in it (see :class:`Backend`)."""
-    name = request.param
-    if name == "oxigraph":
-        found = Backend(name, f"oxigraph:{tmp_path / 'kg'}")
-    elif name == "sparql":
-        server = request.getfixturevalue("oxigraph_service")
-        _drop_all(server.update_url)  # what the last test wrote; open_store seeds the empty server
-        found = Backend(name, server.spec)
-    else:
-        found = Backend(name, name)
+    """Each backend in turn, with the seed graph and nothing else in it: the test may write
+    (see :class:`Backend`; ``sparql:`` is the session's server, emptied first)."""
+    server = request.getfixturevalue("oxigraph_service") if request.param == "sparql" else None
+    found = _backend(request.param, tmp_path, server)
     yield found
     found.release()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory):
+    """Each backend in turn with the seed graph, shared by the tests of a module that only read
+    (seeding once per module keeps the suite fast). ``sparql:`` gets its own server for the module,
+    so the session's, which :func:`backend` empties before every test, is never read half-seeded."""
+    directory = tmp_path_factory.mktemp(f"seeded-{request.param}")
+    if request.param == "sparql":
+        from conflictkg.graph.oxigraph_server import oxigraph_server
+
+        with oxigraph_server(directory / "oxigraph") as server:
+            found = _backend("sparql", directory, server)
+            yield found
+            found.release()
+    else:
+        found = _backend(request.param, directory)
+        yield found
+        found.release()

@@ -51,6 +51,12 @@ def client(backend):
     return backend.app(UPDATE_TOKEN=TOKEN).test_client()
 
 
+@pytest.fixture
+def reader(seeded):
+    """The app over a seeded backend shared by the module: for tests that only read."""
+    return seeded.app().test_client()
+
+
 def _json(client, url: str):
     response = client.get(url)
     assert response.status_code == 200, (url, response.get_data(as_text=True)[:500])
@@ -76,64 +82,66 @@ def _sparql(client, query: str, accept: str = "application/sparql-results+json",
     "/api/accusations", "/api/accusations?accuser=Pakistan&accused=Iran",
     "/api/actors/iran", "/api/actors?type=person", "/api/timeline",
 ])
-def test_rest_answers_equal_memorys(client, reference, url):
-    assert _json(client, url) == _json(reference, url)
+def test_rest_answers_equal_memorys(reader, reference, url):
+    assert _json(reader, url) == _json(reference, url)
 
 
-def test_rest_answers_the_seeds_facts(client):
-    [strike] = _json(client, "/api/strikes?country=Pakistan")["strikes"]
+def test_rest_answers_the_seeds_facts(reader):
+    [strike] = _json(reader, "/api/strikes?country=Pakistan")["strikes"]
     assert (strike["date"], strike["target"]["label"]) == ("2024-01-16", "Koh-e-Sabz")
     assert {p["label"] for p in strike["perpetrators"]} == {"Iran", "Islamic Revolutionary Guard Corps"}
-    mossad = _json(client, "/api/accusations?accused=Mossad")["accusations"]
+    mossad = _json(reader, "/api/accusations?accused=Mossad")["accusations"]
     assert [a["date"] for a in mossad] == ["2024-01-15"]
-    profile = _json(client, "/api/actors/iran")
+    profile = _json(reader, "/api/actors/iran")
     assert [s["date"] for s in profile["strikes"]["by"]] == ["2024-01-15", "2024-01-15", "2024-01-16"]
     assert [a["accuser"]["id"] for a in profile["accusations"]["received"]] == ["pakistan"]
-    assert client.get("/api/actors/atlantis").status_code == 404
-    assert _json(client, "/health")["triples"] == len(open_store("memory"))
+    assert reader.get("/api/actors/atlantis").status_code == 404
+    assert _json(reader, "/health")["triples"] == len(open_store("memory"))
 
 
 # -- /sparql ------------------------------------------------------------------------------------------
 
 STRIKES_ON_PAKISTAN = (PREFIXES + f"SELECT ?e ?date WHERE {{ ?e ck:country <{ACTOR}pakistan> ; "
                        "ck:perpetrator ?p ; ck:date ?date }")
-# ck:Attack has no instance of its own: the answer needs the RDFS view (entailment=rdfs, the default)
+# a strike typed ck:MissileStrike is a ck:Attack only through the RDFS view (entailment=rdfs, the default)
 ATTACKS = PREFIXES + "SELECT ?e WHERE { ?e a ck:Attack }"
-CONSTRUCT = PREFIXES + f"CONSTRUCT {{ ?e ck:perpetrator ?p ; ck:date ?d }} WHERE {{ ?e ck:perpetrator ?p ; ck:date ?d }}"
+CONSTRUCT = PREFIXES + "CONSTRUCT { ?e ck:perpetrator ?p ; ck:date ?d } WHERE { ?e ck:perpetrator ?p ; ck:date ?d }"
 
 
 @pytest.mark.parametrize("query, params", [
     (STRIKES_ON_PAKISTAN, {}), (ATTACKS, {}), (ATTACKS, {"entailment": "none"}),
     (PREFIXES + "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type", {}),
 ])
-def test_sparql_select_equals_memorys(client, reference, query, params):
-    assert _rows(_sparql(client, query, **params).json) == _rows(_sparql(reference, query, **params).json)
+def test_sparql_select_equals_memorys(reader, reference, query, params):
+    assert _rows(_sparql(reader, query, **params).json) == _rows(_sparql(reference, query, **params).json)
 
 
-def test_sparql_select_finds_the_seeds_strike_and_attacks_only_through_rdfs(client):
-    rows = _sparql(client, STRIKES_ON_PAKISTAN).json["results"]["bindings"]
+def test_sparql_select_finds_the_seeds_strike_and_attacks_only_through_rdfs(reader):
+    rows = _sparql(reader, STRIKES_ON_PAKISTAN).json["results"]["bindings"]
     assert {(r["e"]["value"], r["date"]["value"]) for r in rows} == {(KOH_E_SABZ, "2024-01-16")}
-    attacks = lambda **params: {r["e"]["value"] for r in _sparql(client, ATTACKS, **params).json["results"]["bindings"]}
+    def attacks(**params) -> set[str]:
+        return {r["e"]["value"] for r in _sparql(reader, ATTACKS, **params).json["results"]["bindings"]}
+
     assert KOH_E_SABZ in attacks() and KOH_E_SABZ not in attacks(entailment="none")  # typed ck:MissileStrike
 
 
-def test_sparql_ask(client):
-    assert _sparql(client, PREFIXES + f"ASK {{ <{KOH_E_SABZ}> a ck:MissileStrike }}").json["boolean"] is True
-    assert _sparql(client, PREFIXES + f"ASK {{ <{KOH_E_SABZ}> ck:country <{ACTOR}yemen> }}").json["boolean"] is False
+def test_sparql_ask(reader):
+    assert _sparql(reader, PREFIXES + f"ASK {{ <{KOH_E_SABZ}> a ck:MissileStrike }}").json["boolean"] is True
+    assert _sparql(reader, PREFIXES + f"ASK {{ <{KOH_E_SABZ}> ck:country <{ACTOR}yemen> }}").json["boolean"] is False
 
 
-def test_sparql_construct_equals_memorys(client, reference):
+def test_sparql_construct_equals_memorys(reader, reference):
     def triples(c) -> set[ox.Triple]:
         body = _sparql(c, CONSTRUCT, accept="application/n-triples").data
         return {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
 
-    got = triples(client)
+    got = triples(reader)
     assert got == triples(reference)
     assert ox.Triple(ox.NamedNode(KOH_E_SABZ), ox.NamedNode(CK + "perpetrator"), ox.NamedNode(ACTOR + "irgc")) in got
 
 
-def test_sparql_bad_query_is_400(client):
-    response = client.get("/sparql?query=" + quote("SELECT ?x WHERE {"))
+def test_sparql_bad_query_is_400(reader):
+    response = reader.get("/sparql?query=" + quote("SELECT ?x WHERE {"))
     assert response.status_code == 400 and response.mimetype == PROBLEM
 
 
@@ -154,37 +162,39 @@ def _cli(runner, backend, *args: str, env: dict | None = None):
     return result
 
 
-def test_cli_query_with_store_option_and_environment(backend, runner):
-    memory = _cli(runner, backend, "query", STRIKES_ON_PAKISTAN, "--format", "json", "--store", "memory").stdout
-    by_option = _cli(runner, backend, "query", STRIKES_ON_PAKISTAN, "--format", "json", "--store", backend.spec).stdout
-    by_env = _cli(runner, backend, "query", STRIKES_ON_PAKISTAN, "--format", "json", env={"CONFLICTKG_STORE": backend.spec}).stdout
-    assert _rows(json.loads(by_option)) == _rows(json.loads(by_env)) == _rows(json.loads(memory))
-    table = _cli(runner, backend, "query", PREFIXES + f"ASK {{ <{KOH_E_SABZ}> a ck:Attack }}", "--store", backend.spec).stdout
-    assert table.strip() == "true"
+def test_cli_query_with_store_option_and_environment(seeded, runner):
+    def rows(*args: str, env: dict | None = None) -> list[str]:
+        return _rows(json.loads(_cli(runner, seeded, "query", STRIKES_ON_PAKISTAN, "--format", "json", *args,
+                                     env=env).stdout))
+
+    expected = rows("--store", "memory")
+    assert rows("--store", seeded.spec) == rows(env={"CONFLICTKG_STORE": seeded.spec}) == expected
+    ask = _cli(runner, seeded, "query", PREFIXES + f"ASK {{ <{KOH_E_SABZ}> a ck:Attack }}", "--store", seeded.spec)
+    assert ask.stdout.strip() == "true"
 
 
-def test_cli_strikes_and_accusations_json_equal_the_api(backend, runner, reference):
-    strikes = _cli(runner, backend, "strikes", "--country", "Pakistan", "--json", "--store", backend.spec).stdout
-    assert json.loads(strikes) == _json(reference, "/api/strikes?country=Pakistan")
-    accusations = _cli(runner, backend, "accusations", "--json", env={"CONFLICTKG_STORE": backend.spec}).stdout
-    assert json.loads(accusations) == _json(reference, "/api/accusations")
+def test_cli_strikes_and_accusations_json_equal_the_api(seeded, runner, reference):
+    strikes = _cli(runner, seeded, "strikes", "--country", "Pakistan", "--json", "--store", seeded.spec)
+    assert json.loads(strikes.stdout) == _json(reference, "/api/strikes?country=Pakistan")
+    accusations = _cli(runner, seeded, "accusations", "--json", env={"CONFLICTKG_STORE": seeded.spec})
+    assert json.loads(accusations.stdout) == _json(reference, "/api/accusations")
 
 
 @pytest.mark.parametrize("fmt", ["nt", "ttl", "nq", "jsonld"])
-def test_export_round_trips_to_memorys_graph(backend, runner, tmp_path, fmt):
+def test_export_round_trips_to_memorys_graph(seeded, runner, tmp_path, fmt):
     path = tmp_path / f"kg.{fmt}"
-    _cli(runner, backend, "export", "--format", fmt, "-o", str(path), "--store", backend.spec)
+    _cli(runner, seeded, "export", "--format", fmt, "-o", str(path), "--store", seeded.spec)
     back = open_store("memory", seed=False)
     back.load(path.read_bytes(), rdf_format(path.name))
     assert len(back) == len(open_store("memory"))
     assert canonical_id(back) == canonical_id(open_store("memory"))
 
 
-def test_snapshot_id_equals_memorys(backend, runner, tmp_path):
-    out = _cli(runner, backend, "snapshot", "--dir", str(tmp_path / "snaps"), "--store", backend.spec).stdout
-    snapshot_id = out.strip().splitlines()[-1]
+def test_snapshot_id_equals_memorys(seeded, runner, tmp_path):
+    out = _cli(runner, seeded, "snapshot", "--dir", str(tmp_path / "snaps"), "--store", seeded.spec)
+    snapshot_id = out.stdout.strip().splitlines()[-1]
     assert snapshot_id == canonical_id(open_store("memory"))
-    assert canonical_id(backend.store()) == snapshot_id
+    assert canonical_id(seeded.store()) == snapshot_id
     assert (tmp_path / "snaps" / f"{snapshot_id}.nq.gz").exists()
 
 
@@ -194,6 +204,7 @@ def test_validate_the_store_and_files_against_it(backend, runner):
     memory = _run(runner, backend, "validate", str(BAD), "--store", "memory", "--json")
     assert as_loaded.exit_code == memory.exit_code == 1
     assert json.loads(as_loaded.stdout) == json.loads(memory.stdout)
+    assert canonical_id(backend.store()) == canonical_id(open_store("memory"))  # checked, not stored
 
 
 # -- writes: load --------------------------------------------------------------------------------------
