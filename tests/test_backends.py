@@ -248,6 +248,28 @@ def test_load_command(backend, runner):
     assert len(backend.store()) == seeded + (grown if backend.persistent else 0)
 
 
+LITERALS = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/conflictkg/id/actor/iran> rdfs:comment "line one\\nline \\"two\\", a back\\\\slash, a\\ttab, “curly” ü 🚀"@en ;
+    rdfs:seeAlso [ rdfs:comment "a blank node"@en ; rdfs:seeAlso [ rdfs:comment "nested"@en ] ] .
+<urn:x:measure> <urn:x:value> "1000"^^xsd:double , "2024-01-16T10:00:00Z"^^xsd:dateTime , "007"^^xsd:integer ,
+    "1.50"^^xsd:decimal , "chat"@fr-CA , "x"^^<urn:x:custom> .
+"""
+
+
+def test_literals_and_blank_nodes_are_stored_as_written(backend, tmp_path):
+    """Escapes, non-ASCII text, blank nodes and typed literals come back as the memory store keeps them:
+    the same snapshot id, the same answers."""
+    path = tmp_path / "literals.ttl"
+    path.write_text(LITERALS, encoding="utf-8")
+    memory = open_store("memory")
+    load_files(memory, [path])
+    store = backend.store()
+    load_files(store, [path])
+    query = "SELECT ?o WHERE { <urn:x:measure> <urn:x:value> ?o }"
+    assert sorted(map(str, store.select(query))) == sorted(map(str, memory.select(query)))
+    assert canonical_id(store) == canonical_id(memory)
+
+
 # -- writes: POST /sparql/update -----------------------------------------------------------------------
 
 INSERT_COMMENT = PREFIXES + f'INSERT DATA {{ <{ACTOR}iran> rdfs:comment "A state."@en }}'
@@ -295,6 +317,19 @@ def test_a_refused_update_changes_nothing(backend, client, update, status):
         assert response.json["report"]["conforms"] is False
     assert _triples(client) == before and canonical_id(backend.store()) == snapshot
     assert backend.store().named_graphs() == []
+
+
+def test_insert_data_into_a_named_graph_lands_there(backend, client):
+    """SPARQL 1.1 Update: the triples of ``INSERT DATA { GRAPH <g> { … } }`` go into <g>."""
+    response = _update(client, "INSERT DATA { GRAPH <urn:x:graph> { <urn:x:s> <urn:x:p> <urn:x:o> } }")
+    assert response.status_code == 204, response.get_data(as_text=True)
+    in_graph = "ASK { GRAPH <urn:x:graph> { <urn:x:s> <urn:x:p> <urn:x:o> } }"
+    in_default = "ASK { <urn:x:s> <urn:x:p> <urn:x:o> }"
+    memory = open_store("memory")
+    memory.update("INSERT DATA { GRAPH <urn:x:graph> { <urn:x:s> <urn:x:p> <urn:x:o> } }")
+    assert (memory.ask(in_graph), memory.ask(in_default)) == (True, False)  # what the engine itself does
+    store = backend.store()
+    assert (store.ask(in_graph), store.ask(in_default)) == (True, False)
 
 
 def test_updates_need_the_token(backend, client):
