@@ -145,6 +145,30 @@ def test_sparql_bad_query_is_400(reader):
     assert response.status_code == 400 and response.mimetype == PROBLEM
 
 
+DOCS = "http://kasei.us/2009/09/sparql/data/"  # the W3C protocol tests' graphs (tests/test_sparql_protocol.py)
+
+
+@pytest.mark.parametrize("query, dataset", [
+    (f"ASK {{ <{DOCS}data1.rdf> a ?t . <{DOCS}data2.rdf> a ?t }}",
+     [("default-graph-uri", f"{DOCS}data1.rdf"), ("default-graph-uri", f"{DOCS}data2.rdf")]),
+    (f"ASK {{ GRAPH ?g1 {{ <{DOCS}data1.rdf> a ?t }} GRAPH ?g2 {{ <{DOCS}data2.rdf> a ?t }} }}",
+     [("named-graph-uri", f"{DOCS}data1.rdf"), ("named-graph-uri", f"{DOCS}data2.rdf")]),
+    (f"ASK {{ <{DOCS}data3.rdf> a ?t GRAPH ?g {{ <{DOCS}data1.rdf> a ?t }} }}",
+     [("default-graph-uri", f"{DOCS}data3.rdf"), ("named-graph-uri", f"{DOCS}data1.rdf")]),
+    (f"ASK FROM <{DOCS}data2.rdf> {{ <{DOCS}data1.rdf> a ?t }}", [("default-graph-uri", f"{DOCS}data1.rdf")]),
+], ids=["default-graphs", "named-graphs", "full", "protocol-over-FROM"])
+def test_sparql_protocol_dataset_over_named_graphs(backend, query, dataset):
+    store = backend.store()
+    for n in range(4):
+        store.load(f"<{DOCS}data{n}.rdf> a <http://xmlns.com/foaf/0.1/Document> .", ox.RdfFormat.TURTLE,
+                   to_graph=f"{DOCS}data{n}.rdf")
+    reader = backend.app().test_client()
+    response = reader.get("/sparql?" + urllib.parse.urlencode([("query", query), *dataset]))
+    assert response.status_code == 200 and response.json["boolean"] is True, response.get_data(as_text=True)
+    in_graphs = reader.get("/sparql?query=" + quote("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    assert in_graphs.json["results"]["bindings"][0]["n"]["value"] == "4"
+
+
 # -- CLI ----------------------------------------------------------------------------------------------
 
 def _run(runner, backend, *args: str, env: dict | None = None):
