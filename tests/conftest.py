@@ -1,4 +1,5 @@
-"""Fixtures after Flask's tutorial: ``app``, ``client``, ``runner``, plus a shared seed ``store``."""
+"""Fixtures after Flask's tutorial: ``app``, ``client``, ``runner``, plus a shared seed ``store``; ``backend`` and
+``seeded`` run a test over every store backend (memory, oxigraph:PATH, rdflib, sparql: against a real Oxigraph server)."""
 
 from __future__ import annotations
 
