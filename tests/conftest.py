@@ -1,4 +1,5 @@
-"""Fixtures after Flask's tutorial: ``app``, ``client``, ``runner``, plus a shared seed ``store``."""
+"""Fixtures after Flask's tutorial: ``app``, ``client``, ``runner``, plus a shared seed ``store``; ``backend`` and
+``seeded`` run a test over every store backend (memory, oxigraph:PATH, rdflib, sparql: against a real Oxigraph server)."""
 
 from __future__ import annotations
 
@@ -140,3 +141,109 @@ def serve(tmp_path):
             pass
         proc.wait(timeout=30)
         log.close()
+
+
+# -- every backend -------------------------------------------------------------------------------------
+
+#: The store specs the behavioural suite runs over (tests/test_backends.py), by short name.
+BACKENDS = ("memory", "oxigraph", "rdflib", "sparql")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_service(tmp_path_factory):
+    """One real ``oxigraph serve`` for the whole session, on a free loopback port, over an empty
+    location; stopped at the end. Tests get fresh data from :func:`backend` (DROP ALL, then the seed)."""
+    from conflictkg.graph.oxigraph_server import oxigraph_server
+
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-service")) as server:
+        yield server
+
+
+def _drop_all(update_url: str) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(update_url, data=b"DROP ALL", method="POST",
+                                     headers={"Content-Type": "application/sparql-update"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 204)
+
+
+class Backend:
+    """One backend for one test: its ``spec`` (what ``--store`` and ``CONFLICTKG_STORE`` take) and
+    its store, opened on first use.
+
+    ``memory`` and ``rdflib`` give a new seeded store on every open, so a CLI run over them starts
+    from the seed; ``oxigraph:PATH`` (a new directory per test) and ``sparql:`` (the session's
+    server, emptied before the test) keep what was written, so the CLI and the store see each other.
+    RocksDB allows one opener: :meth:`release` drops the test's handle before the CLI opens the same
+    path, and :meth:`store` opens it again afterwards.
+    """
+
+    def __init__(self, name: str, spec: str) -> None:
+        self.name, self.spec = name, spec
+        self._store = None
+
+    def __repr__(self) -> str:
+        return f"Backend({self.spec!r})"
+
+    @property
+    def persistent(self) -> bool:
+        """True when what one opener writes, the next one sees."""
+        return self.name in ("oxigraph", "sparql")
+
+    def store(self):
+        if self._store is None:
+            if self.name == "oxigraph":
+                import gc
+
+                gc.collect()  # a CLI run's traceback may still hold the path open
+            self._store = open_store(self.spec)
+        return self._store
+
+    def release(self) -> None:
+        """Drop the test's handle on the store (and whatever still holds it in a cycle)."""
+        import gc
+
+        self._store = None
+        gc.collect()
+
+    def app(self, **config):
+        return create_app({"STORE": self.store(), "TESTING": True, **config})
+
+
+def _backend(name: str, directory, server=None) -> Backend:
+    if name == "oxigraph":
+        return Backend(name, f"oxigraph:{directory / 'kg'}")
+    if name == "sparql":
+        _drop_all(server.update_url)  # what the last user wrote; open_store seeds the empty server
+        return Backend(name, server.spec)
+    return Backend(name, name)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path):
+    """Each backend in turn, with the seed graph and nothing else in it: the test may write
+    (see :class:`Backend`; ``sparql:`` is the session's server, emptied first)."""
+    server = request.getfixturevalue("oxigraph_service") if request.param == "sparql" else None
+    found = _backend(request.param, tmp_path, server)
+    yield found
+    found.release()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded(request, tmp_path_factory):
+    """Each backend in turn with the seed graph, shared by the tests of a module that only read
+    (seeding once per module keeps the suite fast). ``sparql:`` gets its own server for the module,
+    so the session's, which :func:`backend` empties before every test, is never read half-seeded."""
+    directory = tmp_path_factory.mktemp(f"seeded-{request.param}")
+    if request.param == "sparql":
+        from conflictkg.graph.oxigraph_server import oxigraph_server
+
+        with oxigraph_server(directory / "oxigraph") as server:
+            found = _backend("sparql", directory, server)
+            yield found
+            found.release()
+    else:
+        found = _backend(request.param, directory)
+        yield found
+        found.release()
