@@ -78,6 +78,11 @@ class RdflibStore(Store):
         self.graph = rdflib.Dataset(default_union=False)
         # rdflib's Memory store is not safe to read while another thread writes to it
         self._changing = threading.RLock()
+        # rdflib imports its SPARQL engine and result writers on first use; a query executor, forked
+        # from this process, may open no file: import them now
+        for warm_up in ("ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
+            self.graph.query(warm_up).serialize(format="json")
+        list(self.graph.query("CONSTRUCT WHERE { ?s ?p ?o }"))
 
     # -- reading -------------------------------------------------------------------------
 
