@@ -59,3 +59,30 @@ def test_serve_an_on_disk_store_with_files_loaded_first(serve, tmp_path):
     query = "ASK%20%7B%20%3Curn%3Ax%3Anote%3E%20%3Fp%20%22loaded%20first%22%20%7D"
     with urllib.request.urlopen(f"{base}/sparql?entailment=none&query={query}", timeout=10) as response:
         assert json.load(response)["boolean"] is True
+
+
+@pytest.mark.slow
+def test_a_write_is_seen_at_once_by_every_request_whatever_the_workers(serve):
+    """``--workers 4``: one process with threads over one store, so no worker answers from stale data,
+    and the answer cache a repeated query hit before the write is dropped by it."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import quote
+
+    base, _ = serve("--workers", "4", env={"CONFLICTKG_UPDATE_TOKEN": "s3cret"})
+    iran = "https://w3id.org/conflictkg/id/actor/iran"
+    ask = base + "/sparql?query=" + quote(f'ASK {{ <{iran}> <http://www.w3.org/2000/01/rdf-schema#comment> "seen" }}')
+
+    def answer(_=None) -> bool:
+        request = urllib.request.Request(ask, headers={"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)["boolean"]
+
+    with ThreadPoolExecutor(8) as pool:
+        assert not any(pool.map(answer, range(16)))  # and now cached
+        update = urllib.request.Request(
+            base + "/sparql/update", method="POST",
+            data=f'INSERT DATA {{ <{iran}> <http://www.w3.org/2000/01/rdf-schema#comment> "seen" }}'.encode(),
+            headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer s3cret"})
+        with urllib.request.urlopen(update, timeout=60) as response:
+            assert response.status == 204
+        assert all(pool.map(answer, range(32)))
