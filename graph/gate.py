@@ -117,7 +117,6 @@ def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat
            max_depth: int = DEFAULT_DEPTH) -> None:
     """Parse every source into the staging graph (a parse error leaves nothing staged)."""
     for data, fmt, base in sources:
-        kwargs = {"base_iri": base} if base else {}
         try:
             if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
                 data = data if isinstance(data, (bytes, str)) else data.read()

@@ -268,6 +268,36 @@ class Store:
         return self._inner
 
 
+class ForeignStore(Store):
+    """A store on another engine than pyoxigraph: data is parsed here, by pyoxigraph (strictly, the
+    whole of it before anything is added: a bad line adds nothing), and goes in as quads; dumps
+    serialize the engine's quads. Subclasses provide the quads both ways."""
+
+    def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
+             to_graph: str | None = None) -> None:
+        kwargs = {"base_iri": base_iri} if base_iri else {}
+        try:
+            quads = list(ox.parse(data, format=fmt, **kwargs))
+        except SyntaxError as exc:
+            raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+        if to_graph is not None:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(to_graph)) for q in quads]
+        self.add_quads(quads)
+
+    def dump(self, output=None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS, *, from_graph: str | None = None,
+             prefixes: dict[str, str] | None = None) -> bytes | None:
+        if from_graph is not None or not fmt.supports_datasets:
+            where = ox.NamedNode(from_graph) if from_graph is not None else ox.DefaultGraph()
+            quads = (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads_for_pattern(graph=where))
+        else:
+            quads = self.quads()
+        kwargs = {"prefixes": prefixes} if prefixes else {}
+        return ox.serialize(quads, output, fmt, **kwargs)
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        raise NotImplementedError
+
+
 def seed_store(store: Store) -> Store:
     """Load the ontology and the curated seed graph of the article into ``store``.
 

@@ -18,14 +18,14 @@ for the article and small additions, not for a million events.
 from __future__ import annotations
 
 import threading
-from typing import IO, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.plugins.sparql import prepareUpdate
 from rdflib.term import BNode, Literal, URIRef
 
-from .store import QueryError, QueryResult, Store, StoreError, triples_result
+from .store import ForeignStore, QueryError, QueryResult, Store, StoreError, triples_result
 
 _DEFAULT = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
@@ -68,7 +68,7 @@ def to_rdflib(term):
     raise StoreError(f"not an RDF term: {term!r}")
 
 
-class RdflibStore(Store):
+class RdflibStore(ForeignStore):
     """A :class:`~.store.Store` over an ``rdflib.Dataset`` (Memory store)."""
 
     views = False
@@ -124,17 +124,6 @@ class RdflibStore(Store):
         with self._changing:
             return sum(len(g) for g in self.graph.graphs())
 
-    def dump(self, output=None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS, *, from_graph=None, prefixes=None):
-        if from_graph is not None or not fmt.supports_datasets:
-            where = ox.NamedNode(from_graph) if from_graph is not None else ox.DefaultGraph()
-            quads = (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads_for_pattern(graph=where))
-        else:
-            quads = self.quads()
-        kwargs = {"prefixes": prefixes} if prefixes else {}
-        return ox.serialize(quads, output, fmt, **kwargs)
-
-    # -- writing -------------------------------------------------------------------------
-
     def update(self, sparql: str) -> None:
         try:
             # parsed before anything is touched: a syntax error changes nothing
@@ -147,18 +136,6 @@ class RdflibStore(Store):
             except Exception as exc:
                 raise QueryError(f"rdflib could not apply the update: {exc}") from exc
             self.generation += 1
-
-    def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
-             to_graph: str | None = None) -> None:
-        kwargs = {"base_iri": base_iri} if base_iri else {}
-        try:
-            # pyoxigraph parses (strictly, and fast); the whole file first, so a bad line adds nothing
-            quads = list(ox.parse(data, format=fmt, **kwargs))
-        except SyntaxError as exc:
-            raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
-        if to_graph is not None:
-            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(to_graph)) for q in quads]
-        self.add_quads(quads)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         rows = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),

@@ -20,13 +20,13 @@ that is set, so a remote conflictkg server accepts them too.
 from __future__ import annotations
 
 import threading
-from typing import IO, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 import requests
 
 from .auth import bearer_headers
-from .store import QueryError, QueryResult, QueryTimeout, Store, StoreError, triples_result
+from .store import ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, triples_result
 
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.7")
@@ -35,7 +35,7 @@ DEFAULT_TIMEOUT = 600.0
 _CONNECT_TIMEOUT = 10.0
 
 
-class SparqlStore(Store):
+class SparqlStore(ForeignStore):
     """A :class:`~.store.Store` whose data lives in a SPARQL 1.1 engine elsewhere."""
 
     remote = True
@@ -139,34 +139,11 @@ class SparqlStore(Store):
     def is_empty(self) -> bool:
         return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
-    def dump(self, output=None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS, *, from_graph=None, prefixes=None):
-        if from_graph is not None or not fmt.supports_datasets:
-            where = ox.NamedNode(from_graph) if from_graph is not None else ox.DefaultGraph()
-            quads = (ox.Triple(q.subject, q.predicate, q.object) for q in self.quads_for_pattern(graph=where))
-        else:
-            quads = self.quads()
-        kwargs = {"prefixes": prefixes} if prefixes else {}
-        return ox.serialize(quads, output, fmt, **kwargs)
-
-    # -- writing -------------------------------------------------------------------------
-
     def update(self, sparql: str) -> None:
         with self._write_lock, self._changing:
             headers = {"Content-Type": "application/x-www-form-urlencoded", **bearer_headers()}
             self._post(self.update_url, {"update": sparql}, headers, None)
             self.generation += 1
-
-    def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
-             to_graph: str | None = None) -> None:
-        kwargs = {"base_iri": base_iri} if base_iri else {}
-        try:
-            # parsed here, whole, before anything is sent: a bad line sends nothing
-            quads = list(ox.parse(data, format=fmt, **kwargs))
-        except SyntaxError as exc:
-            raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
-        if to_graph is not None:
-            quads = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(to_graph)) for q in quads]
-        self.add_quads(quads)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """One ``INSERT DATA`` request: the engine applies it in one transaction."""
