@@ -71,7 +71,7 @@ def bench(events: str, repeat: int, only: tuple[str, ...], output: str, load_tes
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc
     print_table(["benchmark", "ours", "reference", "ratio", "goal", "ok"],
-                [[r["name"], _figure(r, "ours_s"), _figure(r, "reference_s"), f"{r['ratio']:.2f}", f"{'≥' if r.get('higher_is_better') else '≤'}{r['goal']}",
+                [[r["name"], _figure(r, "ours_s"), _figure(r, "reference_s"), f"{'≥' if r.get('timed_out') else ''}{r['ratio']:.2f}", f"{'≥' if r.get('higher_is_better') else '≤'}{r['goal']}",
                   "yes" if r["pass"] else "NO"] for r in report["results"]])
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
