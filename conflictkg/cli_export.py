@@ -10,7 +10,7 @@ import click
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.export import EXPORTS, export
 from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import load_files
+from conflictkg.graph.load import load_files, show_progress
 from conflictkg.graph.store import StoreError
 
 
@@ -34,15 +34,19 @@ def export_command(fmt: str, output: str, store_spec: str) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--progress/--no-progress", default=None,
+              help="A bar of the bytes read on stderr (default: when stderr is a terminal or the files are large).")
 @store_option
-def load(files: tuple[str, ...], store_spec: str) -> None:
+def load(files: tuple[str, ...], progress: bool | None, store_spec: str) -> None:
     """Add RDF files (format from the suffix) or ACLED-style CSV to the store, all or nothing.
 
     The result is validated against the shapes first: if it would not conform, nothing is stored.
+    RDF files stream into the store: a file larger than memory is read, never held.
     """
+    paths = [Path(f) for f in files]
     store = open_store_or_exit(store_spec)
     try:
-        added = load_files(store, [Path(f) for f in files])
+        added = load_files(store, paths, progress=show_progress(paths) if progress is None else progress)
     except Refused as exc:
         click.echo(exc.report.as_text(), err=True)
         raise click.ClickException(str(exc)) from exc

@@ -19,7 +19,7 @@ from gunicorn.app.base import BaseApplication
 from conflictkg.api import create_app, limits
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import load_files
+from conflictkg.graph.load import load_files, show_progress
 from conflictkg.graph.store import StoreError, open_store
 from conflictkg.worker import Worker
 
@@ -85,7 +85,8 @@ def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec:
         store = open_store_or_exit(store_spec)
         if load:
             try:
-                added = load_files(store, [Path(f) for f in load])
+                paths = [Path(f) for f in load]
+                added = load_files(store, paths, progress=show_progress(paths))
             except Refused as exc:
                 click.echo(exc.report.as_text(), err=True)
                 raise click.ClickException(f"{exc} (not serving)") from exc

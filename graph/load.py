@@ -1,58 +1,156 @@
 """Adding data to a store: RDF files in any format, or ACLED-style CSV, all or nothing.
 
-Every file is read and parsed before anything is written, then the whole is validated against
-the shapes (:mod:`.gate`) and goes in one update: a bad line in the last file, or one event
-without a perpetrator, leaves the store as it was.
+RDF files stream: each is opened only when the gate (:mod:`.gate`) asks for it and goes to the
+engine's own parser as a file object, so nothing holds a file, or a list of its triples, in
+Python. The gate stages every file, validates the whole against the shapes and commits it in
+one update: a bad line in the last file, or one event without a perpetrator, leaves the store as
+it was. A bar on stderr counts the bytes read, when someone watches or the files are large.
+
+>>> import tempfile
+>>> from conflictkg.graph.store import open_store
+>>> store = open_store("memory")
+>>> actor = "<https://w3id.org/conflictkg/id/actor/x> <http://www.w3.org/2000/01/rdf-schema#label> 'X'@en ."
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     (Path(tmp) / "good.ttl").write_text(actor) and load_files(store, [Path(tmp) / "good.ttl"])
+1
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     (Path(tmp) / "bad.ttl").write_text(actor + " <x> <y> .") and load_files(store, [Path(tmp) / "bad.ttl"])
+Traceback (most recent call last):
+...
+conflictkg.graph.load.LoadError: .../bad.ttl: cannot parse Turtle data: ...
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import IO, Iterator
 
 import pyoxigraph as ox
+from tqdm import tqdm
 
 from .acled import AcledError, import_acled, rows
-from .gate import check, load_checked
-from .guard import UnsafeInput, check_rdf
+from .gate import Refused, check, load_checked
 from .store import Store, StoreError, rdf_format
+
+#: Files together this large get a progress bar even when stderr is not a terminal.
+LARGE = 64 * 2**20
 
 
 class LoadError(StoreError):
     """A file that cannot be read or parsed; nothing was written."""
 
 
-def read_file(store: Store, path: Path) -> bytes:
-    """One file's data as N-Quads (parsed, so syntax errors surface before any write)."""
+class _Counted:
+    """A binary file whose reads advance a progress bar by the bytes they return.
+
+    pyoxigraph reads its input in small chunks (2 KB), so the bar follows the parser closely;
+    tqdm itself redraws at most ten times a second.
+    """
+
+    def __init__(self, raw: IO[bytes], bar: tqdm) -> None:
+        self._raw = raw
+        self._bar = bar
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._raw.read(size)
+        self._bar.update(len(chunk))
+        return chunk
+
+    def readable(self) -> bool:
+        return True
+
+
+def _size(path: Path) -> int:
     try:
-        data = path.read_bytes()
+        return path.stat().st_size
     except OSError as exc:
         raise LoadError(f"cannot read {path}: {exc.strerror}") from exc
-    if path.suffix.lower() == ".csv":
+
+
+def show_progress(paths: list[Path]) -> bool:
+    """Whether a load of ``paths`` shows its bar: stderr is a terminal, or the files are large."""
+    return sys.stderr.isatty() or sum(_size(Path(p)) for p in paths) >= LARGE
+
+
+class _Sources:
+    """The gate's sources for ``paths``, one at a time: each file is opened when the gate reaches it.
+
+    ``current`` names the file being staged, so that a parse error can say which one it was.
+    """
+
+    def __init__(self, store: Store, paths: list[Path], progress: bool) -> None:
+        self.store = store
+        self.paths = [Path(p) for p in paths]
+        for path in self.paths:  # a missing file or an unknown suffix stops us before any parsing
+            _size(path)
+            if path.suffix.lower() != ".csv":
+                rdf_format(path.name)
+        self.current: Path | None = None
+        self.bar = tqdm(total=sum(_size(p) for p in self.paths), unit="B", unit_scale=True, unit_divisor=1024,
+                        desc="reading", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+
+    def __iter__(self) -> Iterator[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]]:
+        for path in self.paths:
+            self.current = path
+            self.bar.set_description(f"reading {path.name}")
+            if path.suffix.lower() == ".csv":
+                yield self._acled(path), ox.RdfFormat.N_TRIPLES, None
+                continue
+            try:
+                raw = open(path, "rb")
+            except OSError as exc:
+                raise LoadError(f"cannot read {path}: {exc.strerror}") from exc
+            with raw:
+                yield _Counted(raw, self.bar), rdf_format(path.name), path.resolve().as_uri()
+        self.current = None
+        # the gate asks for the next source only when it has staged the last one: what follows is its own work
+        self.bar.set_description("validating and committing")
+        self.bar.refresh()
+
+    def _acled(self, path: Path) -> bytes:
+        """An ACLED file's rows as N-Triples: they are matched against the store's actors, in Python."""
         try:
-            return rows(import_acled(data.decode("utf-8"), store, source_name=path.name))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(f"cannot read {path}: {exc.strerror}") from exc
+        self.bar.update(len(data))
+        try:
+            return rows(import_acled(data.decode("utf-8"), self.store, source_name=path.name))
         except (AcledError, UnicodeDecodeError) as exc:
             raise LoadError(str(exc)) from exc
-    fmt = rdf_format(path.name)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _through_gate(gate, store: Store, paths: list[Path], engine: str, progress: bool):
+    sources = _Sources(store, paths, progress)
+    iterator = iter(sources)
     try:
-        check_rdf(data, fmt)  # a billion laughs or a deep nest would hang or crash the parser
-        quads = list(ox.parse(data, format=fmt, base_iri=path.resolve().as_uri()))
-    except UnsafeInput as exc:
-        raise LoadError(f"{path}: {exc}") from exc
-    except SyntaxError as exc:
-        raise LoadError(f"{path}: {exc}") from exc
-    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        return gate(store, iterator, engine=engine)
+    except (Refused, LoadError):
+        raise
+    except StoreError as exc:
+        if sources.current is None:
+            raise
+        # the gate's parse errors and refusals of unsafe input do not know the file's name
+        raise LoadError(f"{sources.current}: {exc}") from exc
+    finally:
+        iterator.close()  # the file the gate stopped at, if any, is closed now
+        sources.close()
 
 
-def load_files(store: Store, paths: list[Path], *, engine: str = "fast") -> int:
+def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False) -> int:
     """Load every file in one validated transaction; return how many triples the store gained.
 
-    Raises :class:`~.gate.Refused` (with the SHACL report) if the result would violate the shapes.
+    Raises :class:`~.gate.Refused` (with the SHACL report) if the result would violate the
+    shapes, :class:`LoadError` if a file cannot be read or parsed; either way nothing is stored.
+    ``progress`` shows a bar of the bytes read on stderr.
     """
-    blobs = [read_file(store, Path(p)) for p in paths]
-    return load_checked(store, [(b"".join(blobs), ox.RdfFormat.N_QUADS, None)], engine=engine)
+    return _through_gate(load_checked, store, paths, engine, progress)
 
 
-def check_files(store: Store, paths: list[Path], *, engine: str = "fast"):
+def check_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False):
     """The SHACL report of the store as it would be with these files added (nothing is stored)."""
-    blobs = [read_file(store, Path(p)) for p in paths]
-    return check(store, [(b"".join(blobs), ox.RdfFormat.N_QUADS, None)], engine=engine)
+    return _through_gate(check, store, paths, engine, progress)

@@ -76,3 +76,25 @@ def test_bench_every_suite_runs(runner, tmp_path, monkeypatch):
     http = [r for r in report["results"] if r["suite"] == "http"]
     assert all(r["ours"]["errors"] == 0 and r["oxigraph"]["errors"] == 0 for r in http)
     assert "≥5.0" in result.stdout
+
+
+@pytest.mark.slow
+def test_bench_store_rows_and_ratios(runner, tmp_path):
+    out = tmp_path / "bench.json"
+    result = runner.invoke(main, ["bench", "--events", "200", "--repeat", "1", "--only", "store", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(out.read_text())
+    _check_ratios(report)
+    rows = {r["name"]: r for r in report["results"]}
+    for backend in ("memory", "oxigraph:PATH"):
+        load = rows[f"load 200 events into {backend}, validated (conflictkg load)"]
+        assert not load["timed_out"] and load["goal"] == 2.0
+        assert {"parse_and_stage_s", "validate_s", "commit_s"} <= set(load["phases"])
+        per_triple = rows[f"memory per triple, 200 events {'in' if backend == 'memory' else 'into'} {backend}"]
+        assert per_triple["unit"] == "bytes/triple" and per_triple["triples"] == load["triples"]
+    queries = [r for r in report["results"] if r["name"].endswith("at 200 events (oxigraph:PATH)")]
+    assert len(queries) == 4 and all(r["goal"] == 1.5 and r["results"] > 0 for r in queries)
+    [served] = [r for r in report["results"] if r["name"].startswith("serve 200 events")]
+    assert served["unit"] == "bytes" and served["reference_s"] == 8 * 2**30
+    assert {a["status"] for a in served["requests"].values()} == {200}
+    assert "B/triple" in result.stdout and "MB" in result.stdout
