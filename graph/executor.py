@@ -41,6 +41,7 @@ import resource
 import signal
 import socket
 import struct
+import tempfile
 import threading
 import time
 import warnings
@@ -264,7 +265,11 @@ def in_memory(store: Store) -> Store:
         cached = _COPIES.get(store)
         if cached is None or cached[0] != generation:
             copy = Store(ox.Store(), "memory")
-            copy.inner.load(store.dump(fmt=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            # through a file, not bytes: at a million events the dump alone is 2 GB of memory
+            with tempfile.TemporaryFile() as spool:
+                store.dump(spool, fmt=ox.RdfFormat.N_QUADS)
+                spool.seek(0)
+                copy.inner.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
             copy.inner.remove_graph(_STAGING)
             cached = (generation, copy)
             _COPIES[store] = cached

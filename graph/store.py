@@ -211,8 +211,13 @@ class Store:
             self.generation += 1
 
     def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
-             to_graph: str | None = None) -> None:
-        """Add RDF data in one transaction: all of it or, on a parse error, none of it."""
+             to_graph: str | None = None, atomic: bool = True) -> None:
+        """Add RDF data in one transaction: all of it or, on a parse error, none of it.
+
+        ``atomic=False`` uses the engine's bulk loader (several times faster on disk), which may
+        leave part of the data behind on an error: for a graph no reader looks at, that the caller
+        drops on failure (the gate's staging graph).
+        """
         if isinstance(data, str):
             data = data.encode("utf-8")
         kwargs: dict = {"format": fmt}
@@ -222,7 +227,7 @@ class Store:
             kwargs["to_graph"] = ox.NamedNode(to_graph)
         with self._write_lock, self._changing:
             try:
-                self._inner.load(data, **kwargs)
+                (self._inner.load if atomic else self._inner.bulk_load)(data, **kwargs)
             except SyntaxError as exc:
                 raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
             self.generation += 1
@@ -274,7 +279,7 @@ class ForeignStore(Store):
     serialize the engine's quads. Subclasses provide the quads both ways."""
 
     def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
-             to_graph: str | None = None) -> None:
+             to_graph: str | None = None, atomic: bool = True) -> None:
         kwargs = {"base_iri": base_iri} if base_iri else {}
         try:
             quads = list(ox.parse(data, format=fmt, **kwargs))

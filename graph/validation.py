@@ -24,6 +24,7 @@ import io
 import logging
 import os
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import resources
@@ -432,6 +433,20 @@ def _with_closures(query: str, closures: dict[str, str]) -> str:
     return _MEMBERSHIP.sub(expand, query)
 
 
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _threads() -> ThreadPoolExecutor:
+    """One pool per process, kept: a write validated in 30 ms should not start and stop threads.
+    (A forked child gets a pool of its own: its parent's threads do not exist in it.)"""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL[0] != os.getpid():
+            _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="shacl"))
+        return _POOL[1]
+
+
 def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Result]:
     """Run every compiled check through ``query_func(sparql) -> list of row dicts``."""
     values = _focus_values(focus)
@@ -445,11 +460,9 @@ def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Resu
         except Exception as exc:  # a shape the engine cannot run is a broken shape: say which
             raise ValidationError(f"cannot run the check of {check.shape} ({check.component}): {exc}") from exc
 
-    if values is None:  # the whole graph: the engine releases the GIL, so checks run side by side on every core
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            answers = list(pool.map(run, plan.checks))
-    else:  # a few focus nodes: each check takes microseconds, threads would cost more than they save
-        answers = [run(check) for check in plan.checks]
+    # the engine releases the GIL while it parses, plans and runs, so checks run side by side on
+    # every core: from a few focus nodes too, where parsing and planning are most of the work
+    answers = list(_threads().map(run, plan.checks))
     found = [(check, row) for check, rows in zip(plan.checks, answers) for row in rows if row.get(THIS) is not None]
     named = {row[k].value for _, row in found for k in (THIS, VALUE) if isinstance(row.get(k), ox.NamedNode)}
     labels = {}
