@@ -111,7 +111,7 @@ def _larger_than(store: Store, triples: int) -> bool:
 def _staged_new(store: Store) -> int:
     """How many staged triples the default graph does not hold yet."""
     rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{STAGING}> {{ ?s ?p ?o }} "
-                             f"FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
+                       f"FILTER NOT EXISTS {{ ?s ?p ?o }} }}")
     return int(next(iter(rows))[0].value)
 
 
@@ -127,7 +127,7 @@ def _copy(store: Store, *, with_staged: bool = False) -> Store:
 
 def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]],
            max_depth: int = DEFAULT_DEPTH) -> None:
-    """Parse every source into the staging graph (a parse error leaves nothing staged)."""
+    """Parse every source into the staging graph (a parse error drops what was staged)."""
     for data, fmt, base in sources:
         try:
             if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
