@@ -26,7 +26,7 @@ from conflictkg.graph.strikes import strikes as graph_strikes
 from conflictkg.graph.timeline import timeline as graph_timeline
 from conflictkg.graph.titfortat import chain as graph_chain
 
-STORE_HELP = "memory (default), oxigraph:PATH … (env CONFLICTKG_STORE)"
+STORE_HELP = "memory (default), oxigraph:PATH, rdflib or sparql:URL[;update=URL] (env CONFLICTKG_STORE)"
 
 
 def store_option(func):
