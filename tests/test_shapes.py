@@ -77,7 +77,7 @@ def test_the_seed_graph_conforms(store, engine):
     assert report.results == [] and report.conforms
 
 
-def _faulty_synthetic_store(events: int = 300) -> tuple[Store, set]:
+def _faulty_synthetic_store(events: int = 100) -> tuple[Store, set]:
     """Synthetic events with faults injected; returns the store and the (focus, path, component) each fault gives."""
     import io
 
