@@ -92,7 +92,7 @@ class RdflibStore(ForeignStore):
             # a dataset chosen per query is a protocol feature rdflib's engine lacks: answer it exactly,
             # from a pyoxigraph copy of this dataset, rather than approximately
             return self.as_oxigraph().query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                              union_default_graph=union_default_graph, base_iri=base_iri)
+                                            union_default_graph=union_default_graph, base_iri=base_iri)
         with self._changing:
             try:
                 result = self.graph.query(sparql, base=base_iri)
@@ -123,6 +123,8 @@ class RdflibStore(ForeignStore):
     def __len__(self) -> int:
         with self._changing:
             return sum(len(g) for g in self.graph.graphs())
+
+    # -- writing -------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
         try:
