@@ -125,14 +125,21 @@ def _copy(store: Store, *, with_staged: bool = False) -> Store:
     return Store(copy, "memory")
 
 
+def _screened(data, fmt: ox.RdfFormat, max_depth: int):
+    """``data``, read whole and checked first where the parser crashes or explodes on hostile input
+    (JSON-LD, RDF/XML); any other format as it came, a stream left to stream."""
+    if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        data = data if isinstance(data, (bytes, str)) else data.read()
+        check_rdf(data, fmt, max_depth=max_depth)
+    return data
+
+
 def _stage(store: Store, sources: Iterable[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]],
            max_depth: int = DEFAULT_DEPTH) -> None:
     """Parse every source into the staging graph (a parse error drops what was staged)."""
     for data, fmt, base in sources:
         try:
-            if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
-                data = data if isinstance(data, (bytes, str)) else data.read()
-                check_rdf(data, fmt, max_depth=max_depth)  # parsers that crash or explode on hostile input
+            data = _screened(data, fmt, max_depth)
             with store.changing:
                 _stage_one(store, data, fmt, base)
         except SyntaxError as exc:
@@ -166,9 +173,7 @@ def _parse_local(sources, max_depth: int) -> ox.Store:
     for data, fmt, base in sources:
         kwargs = {"base_iri": base} if base else {}
         try:
-            if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
-                data = data if isinstance(data, (bytes, str)) else data.read()
-                check_rdf(data, fmt, max_depth=max_depth)
+            data = _screened(data, fmt, max_depth)
             if fmt.supports_datasets:
                 staged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
                                    for q in ox.parse(data, format=fmt, **kwargs))

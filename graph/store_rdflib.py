@@ -17,7 +17,6 @@ for the article and small additions, not for a million events.
 
 from __future__ import annotations
 
-import threading
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -75,9 +74,9 @@ class RdflibStore(ForeignStore):
 
     def __init__(self, spec: str = "rdflib") -> None:
         super().__init__(None, spec)
+        # rdflib's Memory store is not safe to read while another thread writes to it: reads here
+        # take the ``changing`` lock that every write holds
         self.graph = rdflib.Dataset(default_union=False)
-        # rdflib's Memory store is not safe to read while another thread writes to it
-        self._changing = threading.RLock()
         # rdflib imports its SPARQL engine and result writers on first use; a query executor, forked
         # from this process, may open no file: import them now
         for warm_up in ("ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
