@@ -6,7 +6,7 @@ For each size (``conflictkg bench --only store --events 10000,100000,1000000``),
   ``oxigraph:PATH`` (created with the seed beforehand, untimed) against ``oxigraph load --location DIR
   --file FILE`` (the PyPI package's binary, which gets the seed in the same command); and into the
   in-memory store against a fresh process doing pyoxigraph's ``Store.load``. The goal is 2×. The
-  rows carry where our time goes (the gate's phases: parse and stage, validate, count, commit),
+  rows carry where our time goes (the gate's phases: parse, copy or fetch from the store, validate, commit),
   the peak RSS of each process and so the memory per triple.
 - **queries**: the domain answers (strikes on a country, strikes by a perpetrator, accusations by
   an accuser, the stored query ``strikes-on-country``) over the on-disk store, against the very
@@ -127,12 +127,12 @@ def _load_child(spec: str, path: str) -> None:
                 phases[label] = phases.get(label, 0.0) + time.perf_counter() - began
         return wrapper
 
-    for name, label in (("_stage", "parse_and_stage_s"), ("_staged_report", "validate_s"),
-                        ("_staged_new", "count_new_s")):
+    for name, label in (("_parse", "parse_s"), ("_copy", "copy_store_s"), ("_neighbourhood", "fetch_neighbourhood_s"),
+                        ("validate", "validate_s")):
         if hasattr(gate, name):
             setattr(gate, name, timed(label, getattr(gate, name)))
-    Store.update = timed("commit_s", Store.update)
-    Store.flush = timed("commit_s", Store.flush)
+    for name in ("add_quads", "replace", "flush"):
+        setattr(Store, name, timed("commit_s", getattr(Store, name)))
     began = time.perf_counter()
     main(["load", path, "--store", spec, "--no-progress"], standalone_mode=False)
     phases["in_process_s"] = time.perf_counter() - began

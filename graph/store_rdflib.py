@@ -138,7 +138,7 @@ class RdflibStore(ForeignStore):
                 raise QueryError(f"rdflib could not apply the update: {exc}") from exc
             self.generation += 1
 
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         rows = [(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
                  self.graph.graph(to_rdflib(q.graph_name)) if not isinstance(q.graph_name, ox.DefaultGraph)
                  else self.graph.default_graph) for q in quads]

@@ -145,7 +145,7 @@ class SparqlStore(ForeignStore):
             self._post(self.update_url, {"update": sparql}, headers, None)
             self.generation += 1
 
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """One ``INSERT DATA`` request: the engine applies it in one transaction."""
         scratch = ox.Store()
         scratch.bulk_extend(quads)

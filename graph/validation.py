@@ -214,6 +214,8 @@ class Check:
     shape: str
     arg: str = ""
     name: str = "sparql"
+    #: a check standing for several, one per path: each row's ?path says whose violation it is
+    by_path: dict[str, "Check"] | None = None
 
 
 @dataclass
@@ -291,13 +293,44 @@ def compile_shapes(g: rdflib.Graph) -> Plan:
             message = str(g.value(member, SH.message) or "")
             result_path = str(path_node) if isinstance(path_node, rdflib.URIRef) else None
             checks += _compile_member(g, member, target, path, result_path, severity, message, str(shape))
-    return Plan(checks, fallback, g)
+    return Plan(_merge_max_counts(checks), fallback, g)
+
+
+def _merge_max_counts(checks: list[Check]) -> list[Check]:
+    """The sh:maxCount checks of one node shape that differ only by their (one-predicate) path, as
+    one query that names the path of each violation: every one of them walks the same focus nodes,
+    so one walk instead of one per property (whole-graph validation at 100k events: 8 queries of
+    0.5-0.9 s become one)."""
+    groups: dict[tuple, list[Check]] = {}
+    rest = []
+    for check in checks:
+        match = _MAX_COUNT.fullmatch(check.query)
+        if check.name == "maxCount" and match and check.path and f"<{check.path}>" == match.group("path"):
+            key = (match.group("target"), match.group("count"), check.shape)
+            groups.setdefault(key, []).append(check)
+        else:
+            rest.append(check)
+    for (target, count, shape), members in groups.items():
+        if len(members) == 1:
+            rest.append(members[0])
+            continue
+        paths = " ".join(f"<{c.path}>" for c in members)
+        query = (f"SELECT ?this ?path WHERE {{ {target} VALUES ?path {{ {paths} }} ?this ?path ?value }} "
+                 f"GROUP BY ?this ?path HAVING (COUNT(DISTINCT ?value) > {count})")
+        first = members[0]
+        rest.append(Check(query, first.component, None, first.severity, first.message, shape, first.arg, "maxCount",
+                          by_path={c.path: c for c in members}))
+    return rest
 
 
 @functools.cache
 def _project_plan() -> Plan:
     """The project's shapes, compiled once: parsing and compiling them costs more than checking a small write."""
     return compile_shapes(shapes_graph())
+
+
+_MAX_COUNT = re.compile(r"SELECT \?this WHERE \{ (?P<target>.+) \?this (?P<path><[^>]+>) \?value \} "
+                        r"GROUP BY \?this HAVING \(COUNT\(DISTINCT \?value\) > (?P<count>\d+)\)", re.S)
 
 
 def _compile_member(g: rdflib.Graph, member, target: str, path: str | None, result_path: str | None,
@@ -462,7 +495,8 @@ def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Resu
     # the engine releases the GIL while it parses, plans and runs, so checks run side by side on
     # every core: from a few focus nodes too, where parsing and planning are most of the work
     answers = list(_threads().map(run, plan.checks))
-    found = [(check, row) for check, rows in zip(plan.checks, answers) for row in rows if row.get(THIS) is not None]
+    found = [(check.by_path[row["path"].value] if check.by_path else check, row)
+             for check, rows in zip(plan.checks, answers) for row in rows if row.get(THIS) is not None]
     named = {row[k].value for _, row in found for k in (THIS, VALUE) if isinstance(row.get(k), ox.NamedNode)}
     labels = {}
     if named:

@@ -89,7 +89,7 @@ def test_bench_store_rows_and_ratios(runner, tmp_path):
     for backend in ("memory", "oxigraph:PATH"):
         load = rows[f"load 200 events into {backend}, validated (conflictkg load)"]
         assert not load["timed_out"] and load["goal"] == 2.0
-        assert {"parse_and_stage_s", "validate_s", "commit_s"} <= set(load["phases"])
+        assert {"parse_s", "validate_s", "commit_s"} <= set(load["phases"])
         per_triple = rows[f"memory per triple, 200 events {'in' if backend == 'memory' else 'into'} {backend}"]
         assert per_triple["unit"] == "bytes/triple" and per_triple["triples"] == load["triples"]
     queries = [r for r in report["results"] if r["name"].endswith("at 200 events (oxigraph:PATH)")]
