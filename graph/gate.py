@@ -36,10 +36,9 @@ import pyoxigraph as ox
 
 from .guard import DEFAULT_DEPTH, check_rdf
 from .literals import add_ill_typed, ill_typed
-from .store import QueryError, Store, StoreError
+from .store import STAGING, QueryError, Store, StoreError
 from .validation import Report, validate
 
-STAGING = "urn:conflictkg:staging"
 _STAGED = ox.NamedNode(STAGING)
 #: Writes that touch the class hierarchy change every shape's targets: validate everything then.
 _SCHEMA = ("http://www.w3.org/2000/01/rdf-schema#subClassOf",)

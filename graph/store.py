@@ -23,6 +23,9 @@ from typing import IO, Iterable, Iterator, Union
 import pyoxigraph as ox
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+#: The named graph where the gate (:mod:`.gate`) stages a write while it is checked: readers must not
+#: see it. Here rather than in the gate so that a query executor need not import the validator.
+STAGING = "urn:conflictkg:staging"
 
 #: File suffix → RDF format, for loading and dumping files.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
