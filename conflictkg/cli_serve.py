@@ -2,7 +2,8 @@
 
 One process with threads, whatever ``--workers`` says: the store lives in that process, so a
 write is seen by the very next request on any thread. /sparql queries run in executor processes
-forked from it (:mod:`conflictkg.graph.executor`), so that a query past its time can be killed.
+it starts (:mod:`conflictkg.graph.executor`: forked for a store in memory, spawned over a
+checkpoint for one on disk), so that a query past its time can be killed.
 The worker (:mod:`conflictkg.worker`) cuts off a client that takes more than
 ``$CONFLICTKG_READ_TIMEOUT`` seconds to send a request.
 """

@@ -2,25 +2,34 @@
 
 pyoxigraph cannot be interrupted: ``Store.query`` takes no timeout, and a query releases the GIL
 and never looks at signals, so an alarm in the serving process never fires while a cross join
-runs. So user queries run in a small pool of *executors*, processes forked from the serving one.
-A fork sees every in-memory store as it was at that instant (copy-on-write, no copy made); an
-executor answers one query at a time and sends back the serialized answer. When a query runs
-past its time the executor is killed (SIGKILL) and its slot forked again on the next request:
-the client gets :class:`QueryTimeout` at the limit, and the next request is served.
+runs. So user queries run in a small pool of *executors*, processes that answer one query at a
+time and send back the serialized answer. When a query runs past its time the executor is killed
+(SIGKILL) and its slot started again on the next request: the client gets :class:`QueryTimeout`
+at the limit, and the next request is served.
 
-- **Consistency.** An executor is forked while no write is changing its store's data (the store's
-  ``changing`` lock; a write holds it while it stages and while it commits, not while the shapes
-  are checked), so its copy holds no change half-done; the memory store's MVCC makes each
-  committed transaction all or nothing. It knows the generation of each store it copied and is
-  used only for those; after a write, the next query forks a fresh one (stale ones go when their
-  slot is wanted). Data a write has staged but not yet committed is hidden from its queries. An
-  on-disk store (``oxigraph:PATH``) is queried through an in-memory copy made once per generation
-  (:func:`in_memory`): RocksDB does not survive a fork.
+- **Two kinds.** For an in-memory store an executor is *forked* from the serving process: it sees
+  every in-memory store as it was at that instant (copy-on-write, no copy made). For an on-disk
+  store (``oxigraph:PATH``) it is *spawned*, a fresh interpreter that opens a RocksDB checkpoint
+  of the store read-only: RocksDB does not survive a fork (its thread pools and their locks), and
+  opening read-only a directory another process writes is undefined behaviour. A checkpoint
+  hard-links the store's files (made in milliseconds, no copy), in a directory beside the store
+  that the serving process owns; it is deleted once it is not the newest and no live executor
+  reads it, and all are deleted when the pool closes or the process ends.
+- **Consistency.** An executor is forked, and a checkpoint made, while no write is changing its
+  store's data (the store's ``changing`` lock; a write holds it while it commits, not while
+  the shapes are checked), so it holds no change half-done; the engine's MVCC
+  makes each committed transaction all or nothing. An executor knows the generation of each store
+  it sees and is used only for those; after a write, the next query starts a fresh one (stale ones
+  go when their slot is wanted). A write is checked outside the store (:mod:`.gate`), so nothing
+  unchecked is ever in what an executor sees.
 - **Bounds.** The pool has ``size`` executors: that many queries at once; beyond them a request
   waits up to ``queue_wait`` seconds, then gets :class:`Overloaded`. Each executor may use
-  ``memory`` bytes more than the server (``RLIMIT_AS``; past it the engine aborts, the executor
-  dies: :class:`EngineStopped`) and cannot open any file or socket (``RLIMIT_NOFILE`` set to the
-  descriptors it has), so not even a SERVICE that slipped past the checks could reach out.
+  ``memory`` bytes more than it had when it began to answer (``RLIMIT_AS``; past it the engine
+  aborts, the executor dies: :class:`EngineStopped`) and cannot open any file or socket
+  (``RLIMIT_NOFILE`` set to the descriptors it has), so not even a SERVICE that slipped past the
+  checks could reach out. A spawned executor keeps one descriptor free for each table file of
+  the checkpoint RocksDB has not opened yet (it opens 16 at first, the others when a query
+  reads them): none for a small store, some dozens at a million events.
 - **Rows.** At most ``max_rows`` solutions (or triples) are serialized; ``Answer.truncated``
   says when more were found.
 
@@ -37,10 +46,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import resource
+import shutil
 import signal
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -52,10 +65,8 @@ from itertools import count, islice
 
 import pyoxigraph as ox
 
-from .gate import STAGING
 from .store import QueryError, QueryTimeout, Store, StoreError
 
-_STAGING = ox.NamedNode(STAGING)
 #: The three shapes of answer, and what ``formats`` maps each to: (response media type, format media type).
 KINDS = ("solutions", "boolean", "graph")
 
@@ -101,18 +112,9 @@ def _capped(result: ox.QuerySolutions, max_rows: int) -> tuple[ox.QuerySolutions
     return ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV), truncated
 
 
-def _unstaged(store: Store, kwargs: dict) -> dict:
-    """The query's dataset without the gate's staging graph, when a write in progress left one:
-    what is staged is not yet in the graph, and may never be."""
-    if "named_graphs" in kwargs or not store.views or not store.contains_named_graph(STAGING):
-        return kwargs
-    graphs = [g.value for g in store.named_graphs() if g != _STAGING and isinstance(g, ox.NamedNode)]
-    return {**kwargs, "named_graphs": graphs}
-
-
 def evaluate(store: Store, sparql: str, *, formats: dict, max_rows: int | None = None, **kwargs) -> Answer:
     """Run a query and serialize its answer in the format chosen for its kind (in any process)."""
-    result = store.query(sparql, **_unstaged(store, kwargs))
+    result = store.query(sparql, **kwargs)
     kind = _kind(result)
     if formats.get(kind) is None:
         raise Unacceptable(kind)
@@ -159,8 +161,9 @@ def _receive(sock: socket.socket, deadline: float | None = None):
 
 # -- the executor's side -------------------------------------------------------------------------
 
-def _confine(memory: int | None) -> None:
-    """No new file or socket from here on; at most ``memory`` more bytes of address space."""
+def _confine(memory: int | None, room: int = 0) -> None:
+    """No new file or socket from here on (but ``room`` more descriptors); at most ``memory``
+    more bytes of address space."""
     if memory and os.path.exists("/proc/self/statm"):
         with open("/proc/self/statm", "rb") as statm:
             pages = int(statm.read().split()[0])  # the address space as forked, shared pages included
@@ -169,7 +172,20 @@ def _confine(memory: int | None) -> None:
     lowest_free = os.open(os.devnull, os.O_RDONLY)
     os.close(lowest_free)
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (lowest_free, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (_limit_leaving(lowest_free, room), hard))
+
+
+def _limit_leaving(lowest_free: int, room: int) -> int:
+    """The descriptor limit under which exactly ``room`` numbers are free (a new descriptor takes
+    the lowest free number, and one at or past the limit cannot be made)."""
+    if room <= 0:
+        return lowest_free
+    used = {int(fd) for fd in os.listdir("/proc/self/fd")} - {lowest_free}  # the listing's own, closed now
+    limit, free = lowest_free, 0
+    while free < room:
+        free += limit not in used
+        limit += 1
+    return limit
 
 
 def _loop(sock: socket.socket, store_for) -> None:
@@ -205,6 +221,43 @@ def _serve_forked(sock: socket.socket, stores: dict[int, Store], memory: int | N
     _loop(sock, lambda sid, generation: stores[sid])
 
 
+def _unopened_tables(directory: str) -> int:
+    """How many of the store's table files (SST) this process has not opened: RocksDB opens at most
+    16 when it opens a store and the others when a query first reads them."""
+    tables = {name for name in os.listdir(directory) if name.endswith(".sst")}
+    if not os.path.isdir("/proc/self/fd"):
+        return len(tables)
+    where = os.path.realpath(directory)
+    opened = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if os.path.dirname(target) == where:
+            opened.add(os.path.basename(target))
+    return len(tables - opened)
+
+
+def _serve_spawned(fd: str, checkpoint: str, memory: str) -> None:
+    """A spawned executor (see :func:`_spawn`): answers from a read-only opening of ``checkpoint``."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_DFL)  # the server's ^C or TERM stops it without a traceback
+    sock = socket.socket(fileno=int(fd))
+    try:
+        store = Store(ox.Store.read_only(checkpoint), f"oxigraph-checkpoint:{checkpoint}")
+    except OSError as exc:
+        _send(sock, ("failed", str(exc)))
+        return
+    # the tables RocksDB has yet to open keep their descriptors: a query would fail without them
+    _confine(int(memory) or None, room=_unopened_tables(checkpoint))
+    _loop(sock, lambda sid, generation: store)
+
+
+#: What a spawned executor runs: a fresh interpreter, importing nothing of the server but this module.
+_SPAWNED = "import sys; from conflictkg.graph.executor import _serve_spawned; _serve_spawned(*sys.argv[1:])"
+
+
 # -- the server's side ---------------------------------------------------------------------------
 
 _IDS: "weakref.WeakKeyDictionary[Store, int]" = weakref.WeakKeyDictionary()
@@ -222,11 +275,27 @@ def _register(store: Store) -> int:
         return sid
 
 
-class _Executor:
-    """An executor knows ``world``: the generation of each store it holds a copy of."""
+class _Checkpoint:
+    """A RocksDB checkpoint of an on-disk store at one generation, and how many executors read it."""
 
-    def __init__(self, pid: int, sock: socket.socket, world: dict[int, int]) -> None:
+    def __init__(self, path: str, generation: int) -> None:
+        self.path, self.generation = path, generation
+        self.users = 0
+        self.current = True  # the newest of its store's: the next executor for that generation reads it
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class _Executor:
+    """An executor knows ``world``: the generation of each store it holds a copy of. A spawned one
+    also has its process and the checkpoint it reads (returned when the executor goes)."""
+
+    def __init__(self, pid: int, sock: socket.socket, world: dict[int, int], *,
+                 process: subprocess.Popen | None = None, checkpoint: _Checkpoint | None = None,
+                 checkpoints: "_Checkpoints | None" = None) -> None:
         self.pid, self.sock, self.world = pid, sock, world
+        self.process, self.checkpoint, self.checkpoints = process, checkpoint, checkpoints
         self.alive = True
 
     def serves(self, sid: int, generation: int) -> bool:
@@ -238,48 +307,120 @@ class _Executor:
         self.alive = False
         try:
             os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+            if self.process is not None:
+                self.process.wait()
+            else:
+                os.waitpid(self.pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
         self.sock.close()
+        if self.checkpoint is not None:
+            self.checkpoints.release(self.checkpoint)
 
 
 def _on_disk(store: Store) -> bool:
     return store.spec.startswith("oxigraph:")
 
 
-_COPIES: "weakref.WeakKeyDictionary[Store, tuple[int, Store]]" = weakref.WeakKeyDictionary()
-_COPYING = threading.Lock()
+class _Checkpoints:
+    """The checkpoints a pool's executors read, in one directory of the serving process beside each
+    store (a checkpoint hard-links the store's files, which needs the same file system).
 
-
-def in_memory(store: Store) -> Store:
-    """An in-memory copy of an on-disk store, made once per generation: what executors query.
-
-    RocksDB is not fork-safe (its process-wide thread pools and their locks), and a read-only
-    opening in another process races the writer's compactions (measured: one opening in four
-    failed under a writer committing every few ms). The copy is one snapshot read of the store,
-    so it holds whole transactions; data a write had staged is left out.
+    One is made per generation of the store that a query asks for, while no write is changing the
+    data (so it holds no change half-done); it is deleted once it is not the newest and no live executor reads it, and all are
+    at :meth:`close` (or when the process ends). Directories left by a serving process that died
+    are deleted when the next one makes its own.
     """
-    with _COPYING:
-        generation = store.generation
-        cached = _COPIES.get(store)
-        if cached is None or cached[0] != generation:
-            copy = Store(ox.Store(), "memory")
-            # through a file, not bytes: at a million events the dump alone is 2 GB of memory
-            with tempfile.TemporaryFile() as spool:
-                store.dump(spool, fmt=ox.RdfFormat.N_QUADS)
-                spool.seek(0)
-                copy.inner.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
-            copy.inner.remove_graph(_STAGING)
-            cached = (generation, copy)
-            _COPIES[store] = cached
-        return cached[1]
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._roots: dict[str, str] = {}  # store path -> this process's directory beside it
+        self._newest: dict[int, _Checkpoint] = {}  # store id -> its newest checkpoint
+        self._pid = os.getpid()
+
+    def take(self, store: Store, sid: int, lock_wait: float) -> _Checkpoint:
+        """The checkpoint of ``store`` as it is now, counted as used (see :meth:`release`)."""
+        if not store.changing.acquire(timeout=max(lock_wait, 0.001)):
+            raise Overloaded("a write is in progress; the query could not start in time")
+        try:
+            with self._lock:
+                newest = self._newest.get(sid)
+                if newest is None or newest.generation != store.generation:
+                    path = os.path.join(self._root(store), f"{sid}-{store.generation}")
+                    try:
+                        store.inner.backup(path)
+                    except OSError as exc:
+                        shutil.rmtree(path, ignore_errors=True)
+                        raise EngineStopped(f"cannot make a checkpoint of the store for queries: {exc}") from exc
+                    if newest is not None:
+                        self._retire(newest)
+                    newest = self._newest[sid] = _Checkpoint(path, store.generation)
+                newest.users += 1
+                return newest
+        finally:
+            store.changing.release()
+
+    def release(self, checkpoint: _Checkpoint) -> None:
+        with self._lock:
+            checkpoint.users -= 1
+            if checkpoint.users <= 0 and not checkpoint.current:
+                checkpoint.remove()
+
+    def _retire(self, checkpoint: _Checkpoint) -> None:
+        checkpoint.current = False
+        if checkpoint.users <= 0:
+            checkpoint.remove()
+
+    def _root(self, store: Store) -> str:
+        primary = os.path.abspath(store.spec.split(":", 1)[1])
+        root = self._roots.get(primary)
+        if root is None:
+            parent, name = os.path.split(primary)
+            prefix = f".{name}.checkpoints-"
+            _sweep(parent, prefix)
+            try:
+                root = tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent)
+            except OSError:  # a directory we may not write in: the files are copied, not linked
+                root = tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-")
+            root = self._roots[primary] = root
+        return root
+
+    def close(self) -> None:
+        """Delete every checkpoint (its executors are gone; in a fork of the owner, nothing)."""
+        if os.getpid() != self._pid:
+            return
+        with self._lock:
+            for root in self._roots.values():
+                shutil.rmtree(root, ignore_errors=True)
+            self._roots.clear()
+            self._newest.clear()
+
+
+def _sweep(parent: str, prefix: str) -> None:
+    """Delete the checkpoint directories of serving processes that are gone (killed, so they could
+    not clean up): their pid is in the name."""
+    pattern = re.compile(re.escape(prefix) + r"(\d+)-")
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    for name in names:
+        found = pattern.match(name)
+        if found is None or int(found.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
 
 
 def _ready(executor: _Executor, seconds: float) -> _Executor:
     try:
-        if _receive(executor.sock, time.monotonic() + seconds) != ("ready",):
-            raise EOFError
+        reply = _receive(executor.sock, time.monotonic() + seconds)
+        if reply != ("ready",):
+            raise EOFError(reply[1] if isinstance(reply, tuple) and len(reply) == 2 else "no greeting")
     except (OSError, EOFError, pickle.UnpicklingError) as exc:
         executor.kill()
         raise EngineStopped(f"a query executor failed to start: {exc}") from exc
@@ -320,10 +461,41 @@ def _fork(store: Store, lock_wait: float, memory: int | None) -> _Executor:
     return _ready(_Executor(pid, parent, world), 60)
 
 
-def _kill_all(executors: list[_Executor], pid: int) -> None:
+def _spawn(store: Store, sid: int, lock_wait: float, memory: int | None, checkpoints: _Checkpoints) -> _Executor:
+    """A new executor for an on-disk ``store``: a fresh interpreter over a checkpoint of it.
+
+    Not a fork: RocksDB's thread pools (and their locks) do not survive one, and a read-only
+    opening of the store itself, which this process writes, is undefined behaviour. A checkpoint
+    does not change, so any number of processes may open it read-only.
+    """
+    checkpoint = checkpoints.take(store, sid, lock_wait)
+    try:
+        parent, child = socket.socketpair()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _SPAWNED, str(child.fileno()), checkpoint.path, str(memory or 0)],
+                pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL)
+        except BaseException:
+            parent.close()
+            raise
+        finally:
+            child.close()
+    except OSError as exc:
+        checkpoints.release(checkpoint)
+        raise EngineStopped(f"a query executor failed to start: {exc}") from exc
+    except BaseException:
+        checkpoints.release(checkpoint)
+        raise
+    executor = _Executor(process.pid, parent, {sid: checkpoint.generation}, process=process,
+                         checkpoint=checkpoint, checkpoints=checkpoints)
+    return _ready(executor, 60)
+
+
+def _kill_all(executors: list[_Executor], checkpoints: _Checkpoints, pid: int) -> None:
     if os.getpid() == pid:  # a forked child must not kill its parent's executors
         for executor in list(executors):
             executor.kill()
+        checkpoints.close()
 
 
 class QueryPool:
@@ -340,15 +512,14 @@ class QueryPool:
         self._waiting: deque[int] = deque()  # tickets of the requests waiting, first come first served
         self._tickets = count()
         self._pid = os.getpid()
-        self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._pid)
+        self._checkpoints = _Checkpoints()
+        self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._checkpoints, self._pid)
 
     def run(self, store: Store, sparql: str, *, formats: dict, timeout: float, max_rows: int | None = None,
             **kwargs) -> Answer:
         """Answer ``sparql`` over ``store`` in an executor, within ``timeout`` seconds."""
         if store.remote:  # the engine elsewhere does the work; its answer is awaited for ``timeout`` s
             return evaluate(store, sparql, formats=formats, max_rows=max_rows, timeout=timeout, **kwargs)
-        if _on_disk(store):
-            store = in_memory(store)
         sid = _register(store)
         executor = self._acquire(store, sid)
         try:
@@ -382,6 +553,9 @@ class QueryPool:
                 self._idle.clear()
                 self._waiting.clear()
                 self._starting, self._pid = 0, os.getpid()
+                self._checkpoints = _Checkpoints()  # the parent's are the parent's to delete
+                self._finalizer.detach()
+                self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._checkpoints, self._pid)
             ticket = next(self._tickets)
             self._waiting.append(ticket)
             try:
@@ -402,7 +576,10 @@ class QueryPool:
                 self._waiting.remove(ticket)
                 self._cond.notify_all()
         try:
-            executor = _fork(store, deadline - time.monotonic(), self.memory)
+            if _on_disk(store):
+                executor = _spawn(store, sid, deadline - time.monotonic(), self.memory, self._checkpoints)
+            else:
+                executor = _fork(store, deadline - time.monotonic(), self.memory)
         except BaseException:
             with self._cond:
                 self._starting -= 1

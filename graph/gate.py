@@ -41,11 +41,9 @@ import pyoxigraph as ox
 
 from .guard import DEFAULT_DEPTH, check_rdf
 from .literals import add_ill_typed, ill_typed
-from .store import QueryError, Store, StoreError
+from .store import STAGING, QueryError, Store, StoreError
 from .validation import Report, validate
 
-#: The graph earlier versions staged writes in: a store opened with one left by a crash drops it.
-STAGING = "urn:conflictkg:staging"
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 #: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
 _CHUNK = 400

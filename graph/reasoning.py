@@ -21,6 +21,7 @@ True
 
 from __future__ import annotations
 
+import tempfile
 import weakref
 
 import pyoxigraph as ox
@@ -53,7 +54,11 @@ def entailed(store: Store) -> Store:
     cached = _VIEWS.get(store)
     if cached is None or cached[0] != store.generation:
         view = open_store("memory", seed=False)
-        view.load(store.dump(fmt=ox.RdfFormat.N_QUADS), ox.RdfFormat.N_QUADS)
+        # through a file, not bytes: at a million events the dump alone is 2 GB of memory
+        with tempfile.TemporaryFile() as spool:
+            store.dump(spool, fmt=ox.RdfFormat.N_QUADS)
+            spool.seek(0)
+            view.inner.bulk_load(spool, format=ox.RdfFormat.N_QUADS)
         cached = (store.generation, close(view))
         _VIEWS[store] = cached
     return cached[1]

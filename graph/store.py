@@ -23,6 +23,9 @@ from typing import IO, Iterable, Iterator, Union
 import pyoxigraph as ox
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+#: The named graph where earlier versions of the gate staged a write while it was checked: a store
+#: opened with one (left by a crash) drops it (:func:`.gate.discard_staged`).
+STAGING = "urn:conflictkg:staging"
 
 #: File suffix → RDF format, for loading and dumping files.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {

@@ -113,11 +113,14 @@ def test_cli_load_fetches_nothing(runner, listener, tmp_path, suffix, body):
     assert listener.connections == 0
 
 
-def test_executors_cannot_open_a_socket_even_unchecked(listener):
-    """Defence in depth: a query that skipped the checks still cannot reach out from an executor."""
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_executors_cannot_open_a_socket_even_unchecked(listener, kind, tmp_path):
+    """Defence in depth: a query that skipped the checks still cannot reach out from an executor,
+    forked (memory) or spawned over a checkpoint (on disk)."""
+    store = open_store("memory" if kind == "memory" else f"oxigraph:{tmp_path / 'kg'}", seed=False)
     pool = QueryPool(1)
     try:
-        answer = pool.run(open_store("memory", seed=False), f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
+        answer = pool.run(store, f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}",
                           timeout=10, formats={"solutions": ("text/csv", "text/csv")})
     finally:
         pool.close()
