@@ -173,7 +173,8 @@ def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
     staged = _parse(sources, max_depth)
     focus = None
     # a write as big as a good part of the graph: one pass over everything is cheaper than its focus nodes
-    if engine == "fast" and _larger_than(store, len(staged) // TRIPLES_PER_FOCUS * FOCUS_COST):
+    bulk = not _larger_than(store, len(staged) // TRIPLES_PER_FOCUS * FOCUS_COST)
+    if engine == "fast" and not bulk:
         focus = _focus(store, staged)
         if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
             focus = None
@@ -184,12 +185,16 @@ def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
         scratch = _neighbourhood(store, focus)
         added = sum(1 for q in staged if q not in scratch)
         scratch.bulk_extend(staged)
-    elif _swappable(store):
-        # checked whole, and the result will take the store's place: the store's data joins the new
-        # data, not the other way round (a bulk load is the bigger; each quad copied costs ~4 µs)
-        copied = _Counted(store.quads())
+    elif _swappable(store) or (bulk and type(store) is Store):
+        # checked whole: the store's data joins the new data, not the other way round (a bulk load
+        # is the bigger; each quad copied costs ~4 µs). In memory the result then takes the store's
+        # place; on disk it is added whole, the store's own quads again, which changes nothing
+        # (pyoxigraph keeps blank nodes' ids, so they stay the same nodes).
+        copied = _Counted(store.quads() if _swappable(store) else
+                          store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         staged.bulk_extend(copied)
-        scratch = whole = staged
+        scratch = staged
+        whole = staged if _swappable(store) else None
         added = len(staged) - copied.count
     else:
         scratch = _copy(store).inner
