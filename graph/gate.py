@@ -8,9 +8,9 @@ data plus what the shapes can reach of the store:
   one hop beyond them and the class tree, fetched with a few queries, and only those focus nodes
   are checked. It is enough because no shape of the project looks further than one hop beyond
   its focus node (single-predicate paths; the SPARQL constraints read a value's date);
-- a write as big as a good part of the graph (a bulk load) is checked whole: the scratch store
-  gets a copy of the store, and for the in-memory store that copy, once it conforms, *becomes*
-  the store: one swap, no second pass over the data.
+- a write as big as a good part of the graph (a bulk load) is checked whole: the store's quads
+  join the new data in the scratch store, and for the in-memory store the result, once it
+  conforms, *becomes* the store: one swap, no second pass over the data.
 
 Only if the result conforms does the new data go to the store, in one transaction (a bulk load
 into an on-disk store goes through the engine's bulk loader, guarded by a checkpoint: see
