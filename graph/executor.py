@@ -327,8 +327,8 @@ class _Checkpoints:
     store (a checkpoint hard-links the store's files, which needs the same file system).
 
     One is made per generation of the store that a query asks for, while no write is changing the
-    data (so it holds no change half-done); it is deleted once it is not the newest and no live executor reads it, and all are
-    at :meth:`close` (or when the process ends). Directories left by a serving process that died
+    data (so it holds no change half-done); it is deleted once it is not the newest and no live
+    executor reads it, and all are at :meth:`close` (or when the process ends). Directories left by a serving process that died
     are deleted when the next one makes its own.
     """
 
