@@ -84,10 +84,10 @@ def _larger_than(store: Store, triples: int) -> bool:
     return int(next(iter(rows))[0].value) > triples
 
 
-def _copy(store: Store, *, every_graph: bool = False) -> Store:
-    """An in-memory copy of the default graph (of every graph, if asked)."""
+def _copy(store: Store) -> Store:
+    """An in-memory copy of the default graph."""
     copy = ox.Store()
-    copy.bulk_extend(store.quads() if every_graph else store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    copy.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     return Store(copy, "memory")
 
 

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
@@ -113,9 +114,6 @@ class Store:
     #: True when the data lives in another process (a SPARQL server): queries are sent there,
     #: and cannot be run in a forked executor.
     remote = False
-    #: True when a query's dataset may mix the default graph with named ones (``default_graph=
-    #: [DefaultGraph(), ...]``): the gate validates staged data through such a view.
-    views = True
 
     def __init__(self, inner: ox.Store, spec: str) -> None:
         self._inner = inner
@@ -337,8 +335,6 @@ def _checkpoint_of(path: Path) -> Path:
 
 
 def _remove_tree(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
 
 

@@ -70,8 +70,6 @@ def to_rdflib(term):
 class RdflibStore(ForeignStore):
     """A :class:`~.store.Store` over an ``rdflib.Dataset`` (Memory store)."""
 
-    views = False
-
     def __init__(self, spec: str = "rdflib") -> None:
         super().__init__(None, spec)
         # rdflib's Memory store is not safe to read while another thread writes to it: reads here

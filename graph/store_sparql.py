@@ -39,7 +39,6 @@ class SparqlStore(ForeignStore):
     """A :class:`~.store.Store` whose data lives in a SPARQL 1.1 engine elsewhere."""
 
     remote = True
-    views = False  # the protocol cannot name the default graph beside named ones in one dataset
 
     def __init__(self, query_url: str, update_url: str | None = None, *, spec: str | None = None) -> None:
         super().__init__(None, spec or f"sparql:{query_url}")
