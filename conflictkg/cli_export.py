@@ -46,7 +46,8 @@ def load(files: tuple[str, ...], progress: bool | None, store_spec: str) -> None
     paths = [Path(f) for f in files]
     store = open_store_or_exit(store_spec)
     try:
-        added = load_files(store, paths, progress=show_progress(paths) if progress is None else progress)
+        # this process holds the store alone: an on-disk one cannot be opened twice
+        added = load_files(store, paths, progress=show_progress(paths) if progress is None else progress, alone=True)
     except Refused as exc:
         click.echo(exc.report.as_text(), err=True)
         raise click.ClickException(str(exc)) from exc

@@ -15,30 +15,11 @@ import sys
 from pathlib import Path
 
 import click
-from gunicorn.app.base import BaseApplication
 
-from conflictkg.api import create_app, limits
 from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files, show_progress
 from conflictkg.graph.store import StoreError, open_store
-from conflictkg.worker import Worker
-
-
-class _Gunicorn(BaseApplication):
-    """gunicorn with the app made by ``factory`` in the worker process (see :func:`serve`)."""
-
-    def __init__(self, factory, options: dict) -> None:
-        self.factory = factory
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self.factory()
 
 
 _OPEN_CHECK = """
@@ -70,6 +51,10 @@ def _prepare_on_disk(spec: str, files: tuple[str, ...]) -> None:
 @store_option
 def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec: str) -> None:
     """Serve the SPARQL endpoint and the REST API over the store."""
+    # imported here, not with the CLI: Flask and gunicorn are a fifth of a second of every command's start
+    from conflictkg.api import create_app, limits
+    from conflictkg.worker import Application, Worker
+
     try:
         config = limits.defaults()  # a limit's environment variable that is not a number stops us here
     except ValueError as exc:
@@ -101,5 +86,5 @@ def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec:
     click.echo(f"conflictkg serving {store_spec} at http://{host}:{port}/", err=True)
     Worker.read_timeout = config["READ_TIMEOUT"]
     # gunicorn's longest request line (8190 bytes); the app refuses a longer URL than MAX_URL itself
-    _Gunicorn(factory, {"bind": f"{host}:{port}", "workers": 1, "worker_class": Worker,
+    Application(factory, {"bind": f"{host}:{port}", "workers": 1, "worker_class": Worker,
                         "threads": 4 * workers, "accesslog": "-", "timeout": 120, "limit_request_line": 8190}).run()

@@ -16,6 +16,7 @@ import json
 import time
 
 from gunicorn import util
+from gunicorn.app.base import BaseApplication
 from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -91,3 +92,19 @@ class Worker(ThreadWorker):
             util.write_nonblock(client, head + body)
         except Exception:  # the client is gone: nothing to tell it
             self.log.debug("Failed to send error message.")
+
+
+class Application(BaseApplication):
+    """gunicorn with the app made by ``factory`` in the worker process (see ``conflictkg serve``)."""
+
+    def __init__(self, factory, options: dict) -> None:
+        self.factory = factory
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.factory()

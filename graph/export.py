@@ -13,15 +13,17 @@ True
 from __future__ import annotations
 
 import io
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
-import networkx as nx
 import pyoxigraph as ox
 
 from .acled import export_acled
 from .ontology import jsonld_context
 from .store import Store
 from .vocab import PREFIXES, RDF, RDFS
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: RDF formats written by pyoxigraph (10–70× faster than rdflib's serializers).
 RDF_EXPORTS = {
@@ -57,6 +59,8 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     Literal values other than the label become scalar node attributes named by the
     property's local name, as Gephi and yEd expect.
     """
+    import networkx as nx  # here: a tenth of a second of every command's start otherwise
+
     graph = nx.MultiDiGraph()
     for quad in store.quads():
         s, p, o = quad.subject, quad.predicate.value, quad.object
@@ -85,10 +89,14 @@ def _acled(store: Store, out: IO[bytes]) -> None:
 
 
 def _graphml(store: Store, out: IO[bytes]) -> None:
+    import networkx as nx
+
     nx.write_graphml(to_networkx(store), out)
 
 
 def _gexf(store: Store, out: IO[bytes]) -> None:
+    import networkx as nx
+
     nx.write_gexf(to_networkx(store), out)
 
 

@@ -34,7 +34,10 @@ True False
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Iterable
 
 import pyoxigraph as ox
@@ -52,6 +55,8 @@ _CHUNK = 400
 FOCUS_COST = 40
 #: New triples per focus node they bring, at the least (an event and its evidence: about 15 for 2).
 TRIPLES_PER_FOCUS = 8
+#: Bytes of a file per triple, at the most (N-Triples with long IRIs: about 150), to guess how many it holds.
+BYTES_PER_TRIPLE = 200
 
 
 class Refused(StoreError):
@@ -95,7 +100,7 @@ def _screened(data, fmt: ox.RdfFormat, max_depth: int):
     """``data``, read whole and checked first where the parser crashes or explodes on hostile input
     (JSON-LD, RDF/XML); any other format as it came, a stream left to stream."""
     if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
-        data = data if isinstance(data, (bytes, str)) else data.read()
+        data = data.read_bytes() if isinstance(data, Path) else data if isinstance(data, (bytes, str)) else data.read()
         check_rdf(data, fmt, max_depth=max_depth)
     return data
 
@@ -103,20 +108,24 @@ def _screened(data, fmt: ox.RdfFormat, max_depth: int):
 def _parse(sources, max_depth: int) -> ox.Store:
     """Every source parsed into the default graph of a new in-memory store (or an error: nothing kept).
 
-    Quads of named graphs join the default graph: it is what the shapes guard.
+    A source is bytes, text, a binary file or a path (which the engine then reads itself, with no
+    Python call per chunk). Quads of named graphs join the default graph: it is what the shapes guard.
     """
     staged = ox.Store()
     for data, fmt, base in sources:
         kwargs = {"base_iri": base} if base else {}
         try:
             data = _screened(data, fmt, max_depth)
+            given = {"path": str(data)} if isinstance(data, Path) else {"input": data}
             if fmt.supports_datasets:
                 staged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                                   for q in ox.parse(data, format=fmt, **kwargs))
+                                   for q in ox.parse(format=fmt, **given, **kwargs))
             else:
-                staged.bulk_load(data, format=fmt, **kwargs)  # the engine's parser: no Python per triple
+                staged.bulk_load(format=fmt, **given, **kwargs)  # the engine's parser: no Python per triple
         except SyntaxError as exc:
             raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
+        except OSError as exc:  # a path that cannot be read (after all)
+            raise StoreError(f"cannot read it: {exc.strerror or exc}") from exc
     return staged
 
 
@@ -163,6 +172,30 @@ class _Counted:
             yield item
 
 
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
+
+
+def _beside(scan, store: Store) -> Future:
+    """``scan(store, reading=…)`` run in a thread of its own, once it reads its snapshot of ``store``:
+    the caller may then write to the store (the scan does not see it) and check the shapes meanwhile."""
+    reading, future = threading.Event(), Future()
+
+    def run() -> None:
+        try:
+            future.set_result(scan(store, reading=reading))
+        except BaseException as exc:  # noqa: B902 -- handed to the caller, who raises it
+            future.set_exception(exc)
+        finally:
+            reading.set()
+
+    threading.Thread(target=run, name="ill-typed", daemon=True).start()
+    reading.wait()
+    return future
+
+
 def _swappable(store: Store) -> bool:
     """The in-memory pyoxigraph store: a validated copy can take its place."""
     return store.spec == "memory" and type(store) is Store
@@ -178,8 +211,9 @@ def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
         focus = _focus(store, staged)
         if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
             focus = None
-    # what the write adds, whatever property holds it and whether or not a shape looks at it
-    ill = ill_typed(Store(staged, "memory"))
+    # what the write adds, whatever property holds it and whether or not a shape looks at it; for a
+    # big write, read on another core while the shapes are checked (1.4 s at 100k events)
+    ill = _beside(ill_typed, Store(staged, "memory")) if focus is None else _done(ill_typed(Store(staged, "memory")))
     whole = None
     if focus is not None:
         scratch = _neighbourhood(store, focus)
@@ -202,7 +236,7 @@ def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
         scratch.bulk_extend(staged)
         added = len(scratch) - before
     report = validate(Store(scratch, "memory"), focus=focus, engine=engine)
-    report.results = add_ill_typed(report.results, ill)
+    report.results = add_ill_typed(report.results, ill.result())
     return _Write(report, staged, added, whole, focus)
 
 
@@ -211,13 +245,20 @@ def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAU
     return _prepare(store, sources, engine, max_depth).report
 
 
-def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> int:
+def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH,
+                 alone: list | None = None) -> int:
     """Add ``sources`` (data, format, base IRI) to the store if the result conforms; return the triples added.
 
     Raises :class:`Refused` (with the report) when it would not, :class:`StoreError` when a source
     cannot be parsed; either way nothing is stored.
+
+    ``alone`` is for a caller that holds an on-disk store alone (``conflictkg load``: no one else
+    can open it meanwhile): the same sources again, as paths or bytes. A big load then goes into
+    the store while it is checked (see :func:`_load_alongside`).
     """
     with store.write_lock:
+        if alone is not None and _alongside(store, alone):
+            return _load_alongside(store, sources, alone, engine, max_depth)
         write = _prepare(store, sources, engine, max_depth)
         if not write.report.conforms:
             raise Refused(write.report)
@@ -229,6 +270,61 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
             store.add_quads(write.staged, bulk=write.focus is None)
         store.flush()
         return write.added
+
+
+def _alongside(store: Store, sources: list) -> bool:
+    """Whether a load of ``sources`` into ``store`` goes in while it is checked: an on-disk store,
+    sources of triples the engine can read again, and a load as big as a good part of the store
+    (guessed from its bytes: a small one is checked on its focus nodes, as any write)."""
+    if type(store) is not Store or not store.spec.startswith("oxigraph:"):
+        return False
+    if any(fmt.supports_datasets or not isinstance(data, (bytes, str, Path)) for data, fmt, _ in sources):
+        return False
+    size = sum(data.stat().st_size if isinstance(data, Path) else len(data) for data, _, _ in sources)
+    return not _larger_than(store, size // BYTES_PER_TRIPLE // TRIPLES_PER_FOCUS * FOCUS_COST)
+
+
+def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: int) -> int:
+    """A big load into an on-disk store held alone, written while it is checked.
+
+    The engine's bulk loader reads ``again`` into the store on another core, behind the store's
+    checkpoint (:meth:`.Store.bulk_writing`), while ``sources`` are parsed into memory and checked
+    there whole, with the store's data as it was (read from the checkpoint). If they do not conform,
+    or either side fails, the checkpoint is put back. Loading on disk costs as much as checking, so
+    side by side they take about the time of the longer (at 100k events: 26 s one after the other).
+    """
+    with store.bulk_writing() as before:
+        failed: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                for data, fmt, base in again:
+                    store.bulk_load(data, fmt, base_iri=base)
+            except BaseException as exc:  # noqa: B902 -- raised below, in the caller's thread
+                failed.append(exc)
+
+        writer = threading.Thread(target=write, name="bulk-load")
+        writer.start()
+        try:
+            staged = _parse(sources, max_depth)
+            ill = _beside(ill_typed, Store(staged, "memory"))
+            was = _add_store_as_it_was(staged, before)
+            report = validate(Store(staged, "memory"), engine=engine)
+            report.results = add_ill_typed(report.results, ill.result())
+        finally:
+            writer.join()
+        if failed:
+            raise failed[0]
+        if not report.conforms:
+            raise Refused(report)
+        return len(staged) - was
+
+
+def _add_store_as_it_was(staged: ox.Store, checkpoint: Path) -> int:
+    """Add the default graph of the store's checkpoint to ``staged``; return how many triples it had."""
+    copied = _Counted(ox.Store.read_only(str(checkpoint)).quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    staged.bulk_extend(copied)
+    return copied.count
 
 
 def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report:

@@ -18,6 +18,8 @@ only). The derived integer types (``xsd:byte``, ``xsd:nonNegativeInteger``…) a
 
 from __future__ import annotations
 
+import threading
+
 import pyoxigraph as ox
 
 from .store import Store
@@ -56,12 +58,19 @@ def query(graph: str | None = None, focus: list | None = None) -> str:
 
 
 def ill_typed(store: Store, *, graph: str | None = None, focus: list | None = None,
-              default_graph: list | None = None) -> list[Result]:
-    """The ill-typed literals of ``store`` (its default graph, or ``graph``), as report results."""
+              default_graph: list | None = None, reading: threading.Event | None = None) -> list[Result]:
+    """The ill-typed literals of ``store`` (its default graph, or ``graph``), as report results.
+
+    ``reading`` is set once the query reads its snapshot of the store: from then on another thread
+    may write to the store, and what it writes is not looked at.
+    """
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
     store = store if store.remote else store.as_oxigraph()
     results = []
-    for s, p, o in store.query(query(graph, focus), **kwargs):
+    solutions = store.query(query(graph, focus), **kwargs)
+    if reading is not None:
+        reading.set()
+    for s, p, o in solutions:
         name = o.datatype.value.rsplit("#", 1)[-1]
         focus_name = s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"
         results.append(Result(focus_name, p.value, COMPONENT, "Violation",

@@ -97,6 +97,9 @@ class _Sources:
             if path.suffix.lower() == ".csv":
                 yield self._acled(path), ox.RdfFormat.N_TRIPLES, None
                 continue
+            if self.bar.disable:  # no bar to move: the engine reads the file itself
+                yield path, rdf_format(path.name), path.resolve().as_uri()
+                continue
             try:
                 raw = open(path, "rb")
             except OSError as exc:
@@ -124,11 +127,11 @@ class _Sources:
         self.bar.close()
 
 
-def _through_gate(gate, store: Store, paths: list[Path], engine: str, progress: bool):
+def _through_gate(gate, store: Store, paths: list[Path], engine: str, progress: bool, **options):
     sources = _Sources(store, paths, progress)
     iterator = iter(sources)
     try:
-        return gate(store, iterator, engine=engine)
+        return gate(store, iterator, engine=engine, **options)
     except (Refused, LoadError):
         raise
     except StoreError as exc:
@@ -141,14 +144,20 @@ def _through_gate(gate, store: Store, paths: list[Path], engine: str, progress: 
         sources.close()
 
 
-def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False) -> int:
+def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False,
+               alone: bool = False) -> int:
     """Load every file in one validated transaction; return how many triples the store gained.
 
     Raises :class:`~.gate.Refused` (with the SHACL report) if the result would violate the
     shapes, :class:`LoadError` if a file cannot be read or parsed; either way nothing is stored.
-    ``progress`` shows a bar of the bytes read on stderr.
+    ``progress`` shows a bar of the bytes read on stderr. ``alone`` says that no one else reads
+    the store meanwhile (``conflictkg load``): a big load into an on-disk store is then written
+    while it is checked (see :func:`.gate.load_checked`).
     """
-    return _through_gate(load_checked, store, paths, engine, progress)
+    again = None
+    if alone and not any(Path(p).suffix.lower() == ".csv" for p in paths):  # CSV rows are matched in Python, once
+        again = [(Path(p), rdf_format(Path(p).name), Path(p).resolve().as_uri()) for p in paths]
+    return _through_gate(load_checked, store, paths, engine, progress, alone=again)
 
 
 def check_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False):

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -235,23 +236,50 @@ class Store:
         faster but not transactional: a checkpoint of the store is taken first (hard links,
         instant) and put back if the load fails, or at the next opening if the process died.
         """
+        if bulk and self._path() is not None:
+            with self.bulk_writing():
+                self._inner.bulk_extend(quads)
+            return
         with self._write_lock, self._changing:
-            path = self._path()
-            if not bulk or path is None:
-                self._inner.extend(quads)
-            else:
-                before = _checkpoint_of(path)
-                self._inner.flush()
-                self._inner.backup(str(before))
-                try:
-                    self._inner.bulk_extend(quads)
-                    self._inner.flush()
-                except BaseException:
-                    self._inner = None  # RocksDB closes when its last reference goes
-                    self._inner = ox.Store(str(_restore(path)))
-                    raise
-                _remove_tree(before)
+            self._inner.extend(quads)
             self.generation += 1
+
+    @contextlib.contextmanager
+    def bulk_writing(self) -> Iterator[Path]:
+        """A block of writes by the engine's bulk loader (:meth:`bulk_load`) into this on-disk store,
+        kept only if the block ends without an exception.
+
+        The bulk loader is 4x faster than a transaction but not transactional: a checkpoint of the
+        store is taken first (hard links, instant) and put back if the block fails, or at the next
+        opening if the process died. The block gets the checkpoint's path: the store as it was,
+        which it may open read-only. Readers of the store see the writes as they go in.
+        """
+        path = self._path()
+        if path is None:
+            raise StoreError("only an on-disk store loads in bulk")
+        with self._write_lock, self._changing:
+            before = _checkpoint_of(path)
+            self._inner.flush()
+            self._inner.backup(str(before))
+            try:
+                yield before
+                self._inner.flush()
+            except BaseException:
+                self._inner = None  # RocksDB closes when its last reference goes
+                self._inner = ox.Store(str(_restore(path)))
+                raise
+            finally:
+                self.generation += 1
+            _remove_tree(before)
+
+    def bulk_load(self, data: bytes | str | Path, fmt: ox.RdfFormat, *, base_iri: str | None = None) -> None:
+        """Parse ``data`` (bytes, text or a file's path) into the default graph with the engine's bulk
+        loader, inside :meth:`bulk_writing`. Raises :class:`StoreError` if it cannot be read or parsed."""
+        given = {"path": str(data)} if isinstance(data, Path) else {"input": data}
+        try:
+            self._inner.bulk_load(format=fmt, base_iri=base_iri, **given)
+        except (SyntaxError, OSError) as exc:
+            raise StoreError(f"cannot load {fmt.name} data: {exc}") from exc
 
     def replace(self, inner: ox.Store) -> None:
         """Put ``inner`` in the place of this in-memory store's data, at once (a validated bulk load)."""

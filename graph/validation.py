@@ -216,8 +216,12 @@ class Check:
     name: str = "sparql"
     #: a check standing for several, one per path: each row's ?path says whose violation it is
     by_path: dict[str, "Check"] | None = None
-    #: an sh:maxCount on a one-predicate path: its focus nodes' pattern and the count
+    #: an sh:maxCount or sh:minCount 1 on a one-predicate path: its focus nodes' pattern and the count
     max_count: tuple[str, int] | None = None
+    min_count: tuple[str, int] | None = None
+    #: a value check on a one-predicate path, its violations wherever the subject: (that query, the
+    #: focus nodes' pattern, the predicate) -- see :func:`_values_first`
+    anywhere: tuple[str, str, str] | None = None
 
 
 @dataclass
@@ -295,7 +299,7 @@ def compile_shapes(g: rdflib.Graph) -> Plan:
             message = str(g.value(member, SH.message) or "")
             result_path = str(path_node) if isinstance(path_node, rdflib.URIRef) else None
             checks += _compile_member(g, member, target, path, result_path, severity, message, str(shape))
-    return Plan(_merge_max_counts(checks), fallback, g)
+    return Plan(_merge_min_counts(_merge_max_counts(checks)), fallback, g)
 
 
 def _merge_max_counts(checks: list[Check]) -> list[Check]:
@@ -325,6 +329,30 @@ def _merge_max_counts(checks: list[Check]) -> list[Check]:
                      f"GROUP BY ?this ?path HAVING (COUNT(DISTINCT ?value) > {count})")
         first = members[0]
         rest.append(Check(query, first.component, None, first.severity, first.message, shape, first.arg, "maxCount",
+                          by_path={c.path: c for c in members}, max_count=(target, count)))
+    return rest
+
+
+def _merge_min_counts(checks: list[Check]) -> list[Check]:
+    """The ``sh:minCount 1`` checks of one node shape on one-predicate paths, as one query naming the
+    missing path: one walk of the focus nodes instead of one per property (at 100k events, the three
+    of an event: 0.9 s, merged 0.4 s)."""
+    groups: dict[tuple, list[Check]] = {}
+    rest = []
+    for check in checks:
+        if check.min_count is not None:
+            groups.setdefault((*check.min_count, check.shape), []).append(check)
+        else:
+            rest.append(check)
+    for (target, _, shape), members in groups.items():
+        if len(members) == 1:
+            rest.append(members[0])
+            continue
+        paths = " ".join(f"<{c.path}>" for c in members)
+        first = members[0]
+        rest.append(Check(f"SELECT ?this ?path WHERE {{ {target} VALUES ?path {{ {paths} }} "
+                          f"FILTER NOT EXISTS {{ ?this ?path ?value }} }}",
+                          first.component, None, first.severity, first.message, shape, first.arg, "minCount",
                           by_path={c.path: c for c in members}))
     return rest
 
@@ -358,6 +386,8 @@ def _compile_member(g: rdflib.Graph, member, target: str, path: str | None, resu
         if count is not None and int(count) > 0:
             if int(count) == 1:
                 add("minCount", f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {path} ?value }} }}", count)
+                if result_path and path == f"<{result_path}>":
+                    out[-1].min_count = (target, 1)
             else:
                 add("minCount", f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value }} }} "
                                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {int(count)})", count)
@@ -386,6 +416,8 @@ def _compile_member(g: rdflib.Graph, member, target: str, path: str | None, resu
         for arg in g.objects(member, SH[name]):
             condition = _value_filter(name, arg, g, member)
             add(name, f"SELECT ?this ?value WHERE {{ {target} {values} {condition} }}", arg)
+            if result_path and path == f"<{result_path}>":
+                out[-1].anywhere = (f"SELECT ?this ?value WHERE {{ {values} {condition} }}", target, path)
     for arg in g.objects(member, SH.hasValue):
         missing = f"FILTER NOT EXISTS {{ ?this {path} ?value FILTER (sameTerm(?value, {arg.n3()})) }}" if path \
             else f"FILTER (!sameTerm(?this, {arg.n3()}))"
@@ -483,6 +515,99 @@ def _threads() -> ThreadPoolExecutor:
         return _POOL[1]
 
 
+#: More violations than this anywhere in the graph, and a value check runs from its focus nodes after
+#: all: they are not the few of a conforming load (and a VALUES list of them would be long).
+ANYWHERE_CAP = 1000
+#: A value check over the whole graph reads its predicate first when the predicate has no more than
+#: this many triples per focus node of the shape.
+ANYWHERE_RATIO = 3
+
+
+def _count(query_func, pattern: str, limit: int | None = None) -> int:
+    """How many solutions ``pattern`` has (counting no further than ``limit``)."""
+    inner = f"SELECT * WHERE {{ {pattern} }}" + (f" LIMIT {limit}" if limit is not None else "")
+    return int(query_func(f"SELECT (COUNT(*) AS ?n) WHERE {{ {inner} }}")[0]["n"].value)
+
+
+@dataclass
+class _Whole:
+    """What the plans over the whole graph know of the data before the checks run."""
+
+    #: the value checks (their indexes) read from their predicate's triples first
+    first: set[int]
+    #: predicate → its triples less its subjects (no subject has two values when 0)
+    spread: dict[str, int]
+
+    def clean(self, check: Check) -> bool:
+        """Whether a maxCount check cannot fail: no subject at all, focus node or not, has that many values."""
+        paths = check.by_path or {check.path: check}
+        return check.max_count is not None and all(self.spread.get(p, check.max_count[1]) < check.max_count[1]
+                                                   for p in paths)
+
+
+def _whole(query_func, checks: list[Check], closures: dict[str, str]) -> _Whole:
+    """Which checks over the whole graph have a cheaper plan from their predicate's triples.
+
+    The usual plan starts at the focus nodes and looks each one's values up: about 3 µs a node in
+    pyoxigraph. Read in order from the predicate's index instead, a value with its subject costs a
+    few tenths of that. So a value check reads the values that violate, whatever their subject
+    (:func:`_values_first`), and a maxCount check is skipped when the predicate has as many subjects
+    as triples. It pays when the predicate is not used much beyond the shape's focus nodes
+    (rdfs:label has thousands of times more triples than there are actors): each focus pattern and
+    each predicate is counted once, a predicate no further than it needs to be.
+    """
+    def uses(check: Check) -> list[tuple[str, str]]:
+        if check.anywhere:
+            return [(check.anywhere[1], check.anywhere[2])]
+        if check.max_count is not None:
+            return [(check.max_count[0], f"<{p}>") for p in (check.by_path or {check.path: check})]
+        return []
+
+    pairs = {i: uses(c) for i, c in enumerate(checks)}
+    targets = sorted({t for found in pairs.values() for t, _ in found})
+    pool = _threads()
+    sizes = dict(zip(targets, pool.map(lambda t: _count(query_func, _with_closures(t, closures)), targets)))
+    bounds: dict[str, int] = {}
+    for target, predicate in (pair for found in pairs.values() for pair in found):
+        bounds[predicate] = max(bounds.get(predicate, 0), ANYWHERE_RATIO * sizes[target])
+    counted = {p for i, c in enumerate(checks) if c.max_count is not None for _, p in pairs[i]}
+
+    def count(predicate: str) -> tuple[int, int]:
+        """The predicate's triples and (for a maxCount's) their subjects, counting no further than its bound."""
+        subjects = "(COUNT(DISTINCT ?this) AS ?d)" if predicate in counted else ""
+        row = query_func(f"SELECT (COUNT(*) AS ?n) {subjects} WHERE {{ SELECT ?this WHERE {{ ?this {predicate} ?value }} "
+                         f"LIMIT {bounds[predicate] + 1} }}")[0]
+        return int(row["n"].value), int(row["d"].value) if "d" in row else 0
+
+    used = dict(zip(bounds, pool.map(count, bounds)))
+
+    def cheap(target: str, predicate: str) -> bool:
+        return used[predicate][0] <= ANYWHERE_RATIO * sizes[target]
+
+    first = {i for i, c in enumerate(checks) if c.anywhere and cheap(*pairs[i][0])}
+    spread = {p[1:-1]: n - d for p, (n, d) in used.items()
+              if p in counted and any(cheap(t, q) for i in pairs for t, q in pairs[i] if q == p)}
+    return _Whole(first, spread)
+
+
+def _values_first(query_func, check: Check, closures: dict[str, str]) -> list[dict] | None:
+    """The rows of a value check over the whole graph, found from its predicate's triples: the values
+    that violate, whatever their subject, then sorted by whether the subject is a focus node (at 100k
+    events, the value checks of the three biggest shapes: 9.3 s become 3.9 s). None when they are too
+    many to sort that way: the usual plan is then the one to run.
+    """
+    query, target, _ = check.anywhere
+    rows = query_func(_with_closures(f"{query} LIMIT {ANYWHERE_CAP + 1}", closures))
+    if len(rows) > ANYWHERE_CAP or any(not isinstance(r[THIS], ox.NamedNode) for r in rows):
+        return None  # many, or blank nodes, which a VALUES list cannot name
+    if not rows:
+        return rows
+    subjects = " ".join(sorted({f"<{r[THIS].value}>" for r in rows}))
+    kept = {r[THIS].value for r in query_func(_with_closures(
+        f"SELECT DISTINCT ?this WHERE {{ VALUES ?this {{ {subjects} }} {target} }}", closures))}
+    return [r for r in rows if r[THIS].value in kept]
+
+
 def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Result]:
     """Run every compiled check through ``query_func(sparql) -> list of row dicts``."""
     values = _focus_values(focus)
@@ -490,15 +615,27 @@ def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Resu
     # nodes the engine would then start at every instance of the classes: keep the path there
     closures = _class_closures(query_func, (c.query for c in plan.checks)) if values is None else {}
 
-    def run(check: Check) -> list[dict]:
+    def run(index: int, check: Check, whole: _Whole) -> list[dict]:
         try:
+            if whole.clean(check):
+                return []
+            if index in whole.first:
+                rows = _values_first(query_func, check, closures)
+                if rows is not None:
+                    return rows
             return query_func(_with_closures(_restrict(check.query, values), closures))
         except Exception as exc:  # a shape the engine cannot run is a broken shape: say which
             raise ValidationError(f"cannot run the check of {check.shape} ({check.component}): {exc}") from exc
 
     # the engine releases the GIL while it parses, plans and runs, so checks run side by side on
-    # every core: from a few focus nodes too, where parsing and planning are most of the work
-    answers = list(_threads().map(run, plan.checks))
+    # every core: from a few focus nodes too, where parsing and planning are most of the work. The
+    # checks that have no other plan go first, and keep the cores busy while the data is counted.
+    pool = _threads()
+    later = {i for i, c in enumerate(plan.checks) if c.anywhere or c.max_count} if values is None else set()
+    futures = {i: pool.submit(run, i, c, _Whole(set(), {})) for i, c in enumerate(plan.checks) if i not in later}
+    whole = _whole(query_func, plan.checks, closures) if later else _Whole(set(), {})
+    futures.update({i: pool.submit(run, i, plan.checks[i], whole) for i in sorted(later)})
+    answers = [futures[i].result() for i in range(len(plan.checks))]
     found = [(check.by_path[row["path"].value] if check.by_path else check, row)
              for check, rows in zip(plan.checks, answers) for row in rows if row.get(THIS) is not None]
     named = {row[k].value for _, row in found for k in (THIS, VALUE) if isinstance(row.get(k), ox.NamedNode)}

@@ -140,3 +140,93 @@ def test_a_bulk_load_killed_part_way_is_undone_at_the_next_opening(runner, tmp_p
     reopened = open_store(spec)
     assert _contents(reopened) == before
     assert not (tmp_path / "kg.before-load").exists()
+
+
+# -- big loads into an on-disk store held alone: written while checked ---------------------------
+
+def _spy_alongside(monkeypatch) -> list:
+    from conflictkg.graph import gate
+
+    calls = []
+    real = gate._load_alongside
+    monkeypatch.setattr(gate, "_load_alongside", lambda *a: calls.append(a[0].spec) or real(*a))
+    return calls
+
+
+def _on_disk(tmp_path):
+    spec = f"oxigraph:{tmp_path / 'kg'}"
+    before = _contents(open_store(spec))
+    gc.collect()
+    return spec, before
+
+
+def _load(runner, *args) -> tuple[int, str, str]:
+    """``conflictkg load ARGS``: its exit code, output and stderr (the store it opened, closed)."""
+    result = runner.invoke(main, ["load", *args])
+    answer = result.exit_code, result.output, result.stderr
+    del result  # its traceback holds the store open: RocksDB allows one opener
+    gc.collect()
+    return answer
+
+
+def test_a_big_load_on_disk_is_written_while_checked_and_holds_what_memory_holds(runner, tmp_path, monkeypatch):
+    path, triples = _synth(runner, tmp_path, 1000)
+    spec, before = _on_disk(tmp_path)
+    calls = _spy_alongside(monkeypatch)
+    code, output, stderr = _load(runner, str(path), "--store", spec)
+    assert code == 0, output
+    assert stderr.endswith(f"loaded {triples} new triples from 1 file(s) into {spec}\n")
+    assert calls == [spec]
+    memory = open_store("memory", seed=False)
+    memory.load(path.read_bytes(), ox.RdfFormat.N_TRIPLES)
+    assert _contents(open_store(spec)) == before | _contents(memory)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg", path.name]
+
+
+def test_a_big_load_on_disk_that_violates_the_shapes_is_undone(runner, tmp_path, monkeypatch):
+    path, _ = _synth(runner, tmp_path, 1000)
+    with open(path, "a", encoding="utf-8") as out:  # the last event's fatalities, as a word
+        out.write(f'<https://w3id.org/conflictkg/id/event/synth-0000999> <{EX}fatalities> "many" .\n')
+    spec, before = _on_disk(tmp_path)
+    calls = _spy_alongside(monkeypatch)
+    code, _, stderr = _load(runner, str(path), "--store", spec)
+    assert code == 1
+    assert "focus: https://w3id.org/conflictkg/id/event/synth-0000999" in stderr and 'value: "many"' in stderr
+    assert "violation(s) of the shapes; nothing was stored" in stderr
+    assert calls == [spec]
+    assert _contents(open_store(spec)) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg", path.name]
+
+
+def test_a_big_load_on_disk_broken_at_its_end_is_undone_and_named(runner, tmp_path, monkeypatch):
+    path, _ = _synth(runner, tmp_path, 1000)
+    with open(path, "a", encoding="utf-8") as out:
+        out.write("<https://w3id.org/conflictkg/id/actor/x> <http://www.w3.org/2000/01/rdf-schema#label> .\n")
+    spec, before = _on_disk(tmp_path)
+    calls = _spy_alongside(monkeypatch)
+    code, output, _ = _load(runner, str(path), "--store", spec)
+    assert code == 1
+    assert f"{path}: cannot parse N-Triples data" in output and "nothing was loaded" in output
+    assert calls == [spec]
+    assert _contents(open_store(spec)) == before
+
+
+def test_a_big_load_on_disk_whose_writing_fails_after_it_began_is_undone(runner, tmp_path, monkeypatch):
+    from conflictkg.graph.store import Store, StoreError
+
+    path, _ = _synth(runner, tmp_path, 1000)
+    spec, before = _on_disk(tmp_path)
+    calls = _spy_alongside(monkeypatch)
+    real = Store.bulk_load
+
+    def written_then_full(self, data, fmt, *, base_iri=None):
+        real(self, data, fmt, base_iri=base_iri)  # all of it is in the store when the disk fills
+        raise StoreError("cannot load N_TRIPLES data: No space left on device")
+
+    monkeypatch.setattr(Store, "bulk_load", written_then_full)
+    code, output, _ = _load(runner, str(path), "--store", spec)
+    assert code == 1
+    assert "No space left on device" in output and "nothing was loaded" in output
+    assert calls == [spec]
+    assert _contents(open_store(spec)) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg", path.name]

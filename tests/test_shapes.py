@@ -98,6 +98,46 @@ def test_engines_agree_on_synthetic_data_with_injected_faults():
     assert not fast.conforms and not reference.conforms
 
 
+def _more_faults(store: Store) -> set:
+    """Faults of the value checks, and look-alike values on nodes no shape targets (which are no faults)."""
+    events = [r["e"].value for r in store.select(PREFIXES + "SELECT ?e WHERE { ?e a ck:Bombing } ORDER BY ?e")]
+    place, status = events[0], events[1]
+    store.update(PREFIXES + f"""
+        DELETE WHERE {{ <{place}> ck:location ?l }} ;
+        INSERT DATA {{ <{place}> ck:location <https://w3id.org/conflictkg/id/source/synthetic> }} ;
+        DELETE WHERE {{ <{status}> ck:status ?s }} ;
+        INSERT DATA {{ <{status}> ck:status "rumoured" .
+                       <urn:not-an-event> ck:fatalities "many" ; ck:location <urn:nowhere> ; ck:status "rumoured" .
+                       [] ck:fatalities "several" }}""")
+    return {(place, CK + "location", str(SH.ClassConstraintComponent)),
+            (status, CK + "status", str(SH.InConstraintComponent))}
+
+
+@pytest.mark.parametrize("plan", ["chosen", "from the focus nodes", "few candidates only"])
+def test_whole_graph_value_checks_give_the_same_report_by_either_plan(plan, monkeypatch):
+    from conflictkg.graph import validation
+
+    store, faults = _faulty_synthetic_store()
+    faults |= _more_faults(store)
+    expected = {r.key for r in validate(store).results}
+    used = []
+    values_first = validation._values_first
+    monkeypatch.setattr(validation, "_values_first", lambda *a: used.append(values_first(*a)) or used[-1])
+    if plan == "from the focus nodes":
+        monkeypatch.setattr(validation, "ANYWHERE_RATIO", 0)
+    elif plan == "few candidates only":
+        monkeypatch.setattr(validation, "ANYWHERE_CAP", 0)
+    report = validate(store)
+    assert {r.key for r in report.results} == expected
+    assert faults <= expected
+    assert not any(r.focus.startswith(("urn:not-an-event", "_:")) for r in report.results)
+    answered = [rows for rows in used if rows is not None]
+    if plan == "chosen":  # the plan from the predicates ran, and found violations of its own
+        assert any(rows for rows in answered)
+    else:
+        assert not any(rows for rows in answered)
+
+
 def test_shapes_the_fast_engine_cannot_compile_go_to_pyshacl(store):
     shapes = rdflib.Graph().parse(data=f"""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ck: <{CK}> .
