@@ -216,8 +216,9 @@ class Check:
     name: str = "sparql"
     #: a check standing for several, one per path: each row's ?path says whose violation it is
     by_path: dict[str, "Check"] | None = None
-    #: an sh:maxCount or sh:minCount 1 on a one-predicate path: its focus nodes' pattern and the count
+    #: an sh:maxCount on a one-predicate path: its focus nodes' pattern and the count
     max_count: tuple[str, int] | None = None
+    #: the same for an sh:minCount 1
     min_count: tuple[str, int] | None = None
     #: a value check on a one-predicate path, its violations wherever the subject: (that query, the
     #: focus nodes' pattern, the predicate) -- see :func:`_values_first`
@@ -554,7 +555,8 @@ def _whole(query_func, checks: list[Check], closures: dict[str, str]) -> _Whole:
     (:func:`_values_first`), and a maxCount check is skipped when the predicate has as many subjects
     as triples. It pays when the predicate is not used much beyond the shape's focus nodes
     (rdfs:label has thousands of times more triples than there are actors): each focus pattern and
-    each predicate is counted once, a predicate no further than it needs to be.
+    each predicate is counted once, a predicate no further than it needs to be. At 100k events the
+    checks of the whole graph took 13.3 s of CPU, now 6.4 s.
     """
     def uses(check: Check) -> list[tuple[str, str]]:
         if check.anywhere:
@@ -585,16 +587,15 @@ def _whole(query_func, checks: list[Check], closures: dict[str, str]) -> _Whole:
         return used[predicate][0] <= ANYWHERE_RATIO * sizes[target]
 
     first = {i for i, c in enumerate(checks) if c.anywhere and cheap(*pairs[i][0])}
-    spread = {p[1:-1]: n - d for p, (n, d) in used.items()
-              if p in counted and any(cheap(t, q) for i in pairs for t, q in pairs[i] if q == p)}
-    return _Whole(first, spread)
+    # (a predicate cheap for one of its shapes was counted whole: its bound is the largest)
+    screened = {p for i, c in enumerate(checks) if c.max_count is not None for t, p in pairs[i] if cheap(t, p)}
+    return _Whole(first, {p[1:-1]: n - d for p, (n, d) in used.items() if p in screened})
 
 
 def _values_first(query_func, check: Check, closures: dict[str, str]) -> list[dict] | None:
     """The rows of a value check over the whole graph, found from its predicate's triples: the values
-    that violate, whatever their subject, then sorted by whether the subject is a focus node (at 100k
-    events, the value checks of the three biggest shapes: 9.3 s become 3.9 s). None when they are too
-    many to sort that way: the usual plan is then the one to run.
+    that violate, whatever their subject, then sorted by whether the subject is a focus node. None
+    when they are too many to sort that way: the usual plan is then the one to run.
     """
     query, target, _ = check.anywhere
     rows = query_func(_with_closures(f"{query} LIMIT {ANYWHERE_CAP + 1}", closures))
