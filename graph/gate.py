@@ -40,13 +40,13 @@ import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable
+from typing import Iterable
 
 import pyoxigraph as ox
 
 from .guard import DEFAULT_DEPTH, check_rdf
 from .literals import add_ill_typed, ill_typed
-from .store import STAGING, QueryError, Store, StoreError
+from .store import STAGING, QueryError, Store, StoreError, engine_input
 from .validation import Report, validate
 
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -112,20 +112,18 @@ def _screened(data, fmt: ox.RdfFormat, max_depth: int):
 def _parse(sources, max_depth: int) -> ox.Store:
     """Every source parsed into the default graph of a new in-memory store (or an error: nothing kept).
 
-    A source is bytes, text, a binary file or a path (which the engine then reads itself, with no
-    Python call per chunk). Quads of named graphs join the default graph: it is what the shapes guard.
+    A source is bytes, text, a binary file or a path (see :func:`.store.engine_input`). Quads of named graphs join the default graph: it is what the shapes guard.
     """
     staged = ox.Store()
     for data, fmt, base in sources:
         kwargs = {"base_iri": base} if base else {}
         try:
             data = _screened(data, fmt, max_depth)
-            given = {"path": str(data)} if isinstance(data, Path) else {"input": data}
             if fmt.supports_datasets:
                 staged.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                                   for q in ox.parse(format=fmt, **given, **kwargs))
-            else:
-                staged.bulk_load(format=fmt, **given, **kwargs)  # the engine's parser: no Python per triple
+                                   for q in ox.parse(format=fmt, **engine_input(data), **kwargs))
+            else:  # the engine's parser: no Python per triple
+                staged.bulk_load(format=fmt, **engine_input(data), **kwargs)
         except SyntaxError as exc:
             raise StoreError(f"cannot parse {fmt.name} data: {exc}") from exc
         except OSError as exc:  # a path that cannot be read (after all)
@@ -205,12 +203,16 @@ def _swappable(store: Store) -> bool:
     return store.spec == "memory" and type(store) is Store
 
 
-def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
-    """Parse ``sources`` and check what they would make of the store, storing nothing."""
+def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | None = None) -> _Write:
+    """Parse ``sources`` and check what they would make of the store, storing nothing.
+
+    ``was``: a checkpoint of the store as it was, to check against (whole) while the store itself
+    is being written (see :func:`_load_alongside`).
+    """
     staged = _parse(sources, max_depth)
     focus = None
     # a write as big as a good part of the graph: one pass over everything is cheaper than its focus nodes
-    bulk = not _larger_than(store, len(staged) // TRIPLES_PER_FOCUS * FOCUS_COST)
+    bulk = was is not None or not _larger_than(store, len(staged) // TRIPLES_PER_FOCUS * FOCUS_COST)
     if engine == "fast" and not bulk:
         focus = _focus(store, staged)
         if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
@@ -228,12 +230,16 @@ def _prepare(store: Store, sources, engine: str, max_depth: int) -> _Write:
         # is the bigger; each quad copied costs ~4 µs). In memory the result then takes the store's
         # place; on disk it is added whole, the store's own quads again, which changes nothing
         # (pyoxigraph keeps blank nodes' ids, so they stay the same nodes).
-        copied = _Counted(store.quads() if _swappable(store) else
-                          store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if was is not None:
+            held = ox.Store.read_only(str(was)).quads_for_pattern(None, None, None, ox.DefaultGraph())
+        else:
+            held = store.quads() if _swappable(store) else store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        copied = _Counted(held)
         staged.bulk_extend(copied)
+        added = len(staged) - copied.count
+        del held, copied  # a checkpoint read is closed here, before it is put back or removed
         scratch = staged
         whole = staged if _swappable(store) else None
-        added = len(staged) - copied.count
     else:
         scratch = _copy(store).inner
         before = len(scratch)
@@ -314,25 +320,14 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
         writer = threading.Thread(target=write, name="bulk-load")
         writer.start()
         try:
-            staged = _parse(sources, max_depth)
-            ill = _beside(ill_typed, Store(staged, "memory"))
-            was = _add_store_as_it_was(staged, before)
-            report = validate(Store(staged, "memory"), engine=engine)
-            report.results = add_ill_typed(report.results, ill.result())
+            checked = _prepare(store, sources, engine, max_depth, was=before)
         finally:
             writer.join()
         if failed:
             raise failed[0]
-        if not report.conforms:
-            raise Refused(report)
-        return len(staged) - was
-
-
-def _add_store_as_it_was(staged: ox.Store, checkpoint: Path) -> int:
-    """Add the default graph of the store's checkpoint to ``staged``; return how many triples it had."""
-    copied = _Counted(ox.Store.read_only(str(checkpoint)).quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    staged.bulk_extend(copied)
-    return copied.count
+        if not checked.report.conforms:
+            raise Refused(checked.report)
+        return checked.added
 
 
 def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report:

@@ -98,7 +98,7 @@ class _Sources:
                 yield self._acled(path), ox.RdfFormat.N_TRIPLES, None
                 continue
             if self.bar.disable:  # no bar to move: the engine reads the file itself
-                yield path, rdf_format(path.name), path.resolve().as_uri()
+                yield _by_path(path)
                 continue
             try:
                 raw = open(path, "rb")
@@ -125,6 +125,11 @@ class _Sources:
 
     def close(self) -> None:
         self.bar.close()
+
+
+def _by_path(path: Path) -> tuple[Path, ox.RdfFormat, str]:
+    """An RDF file as a source the engine reads by its path: (path, format, base IRI)."""
+    return path, rdf_format(path.name), path.resolve().as_uri()
 
 
 def _through_gate(gate, store: Store, paths: list[Path], engine: str, progress: bool, **options):
@@ -156,7 +161,7 @@ def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progres
     """
     again = None
     if alone and not any(Path(p).suffix.lower() == ".csv" for p in paths):  # CSV rows are matched in Python, once
-        again = [(Path(p), rdf_format(Path(p).name), Path(p).resolve().as_uri()) for p in paths]
+        again = [_by_path(Path(p)) for p in paths]
     return _through_gate(load_checked, store, paths, engine, progress, alone=again)
 
 

@@ -275,9 +275,8 @@ class Store:
     def bulk_load(self, data: bytes | str | Path, fmt: ox.RdfFormat, *, base_iri: str | None = None) -> None:
         """Parse ``data`` (bytes, text or a file's path) into the default graph with the engine's bulk
         loader, inside :meth:`bulk_writing`. Raises :class:`StoreError` if it cannot be read or parsed."""
-        given = {"path": str(data)} if isinstance(data, Path) else {"input": data}
         try:
-            self._inner.bulk_load(format=fmt, base_iri=base_iri, **given)
+            self._inner.bulk_load(format=fmt, base_iri=base_iri, **engine_input(data))
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"cannot load {fmt.name} data: {exc}") from exc
 
@@ -355,6 +354,12 @@ class ForeignStore(Store):
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         raise NotImplementedError
+
+
+def engine_input(data: bytes | str | IO[bytes] | Path) -> dict:
+    """The keyword pyoxigraph's parsers take ``data`` by: a path is read by the engine itself, with
+    no Python call per chunk."""
+    return {"path": str(data)} if isinstance(data, Path) else {"input": data}
 
 
 def _checkpoint_of(path: Path) -> Path:
