@@ -12,7 +12,10 @@ W3C_SHACL := .cache/w3c/shacl-core
 
 .PHONY: install serve test bench clean
 
+# The package's own bytecode too: an editable install leaves it to the first import, and where
+# PYTHONDONTWRITEBYTECODE is set (as on CI here) every command would compile the modules again.
 install: $(BIN)/conflictkg $(W3C_SHACL)/manifest.ttl
+	$(BIN)/python -m compileall -q conflictkg graph api ontology shapes data > /dev/null
 
 $(BIN)/conflictkg: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)

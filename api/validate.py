@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, jsonify, request
 from conflictkg.graph.gate import Refused, check, update_checked
 from conflictkg.graph.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
-from conflictkg.graph.validation import ValidationError
+from conflictkg.graph.report import ValidationError
 
 from .errors import Problem
 from .rdfbody import UPLOAD_BASE, rdf_body

@@ -12,7 +12,7 @@ from conflictkg.cli import main, open_store_or_exit, store_option
 from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import check_files
 from conflictkg.graph.store import StoreError
-from conflictkg.graph.validation import ValidationError, validate as validate_store
+from conflictkg.graph.report import ValidationError
 
 
 @main.command()
@@ -28,6 +28,8 @@ def validate(files: tuple[str, ...], engine: str, as_json: bool, fmt: str | None
 
     With FILES, checks the store as it would be once they are loaded (nothing is stored).
     """
+    from conflictkg.graph.validation import validate as validate_store  # late: rdflib, for this verb only
+
     fmt = fmt or ("json" if as_json else "text")
     store = open_store_or_exit(store_spec)
     try:

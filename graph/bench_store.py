@@ -5,7 +5,8 @@ For each size (``conflictkg bench --only store --events 10000,100000,1000000``),
 - **load**: ``conflictkg load FILE`` in a fresh process, validation included, into an on-disk store
   ``oxigraph:PATH`` (created with the seed beforehand, untimed) against ``oxigraph load --location DIR
   --file FILE`` (the PyPI package's binary, which gets the seed in the same command); and into the
-  in-memory store against a fresh process doing pyoxigraph's ``Store.load``. The goal is 2×. The
+  in-memory store against a fresh process doing pyoxigraph's ``Store.load``. Each is run ``--repeat``
+  times, taking turns with its reference, each run after a ``sync``; the rows give the median. The goal is 2×. The
   rows carry where our time goes (the gate's phases: parse, copy or fetch from the store, validate, commit;
   a big load on disk is committed while it is validated, so these overlap),
   the peak RSS of each process and so the memory per triple.
@@ -30,6 +31,7 @@ import gc
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -97,6 +99,26 @@ def _run(command: list[str], timeout: float, log: Path) -> dict:
     return {"seconds": seconds, "peak": usage.ru_maxrss * 1024, "out": out.decode(), "timed_out": timed_out}
 
 
+def _runs(repeat: int, reference: Callable[[int], list[str]], ours: Callable[[int], list[str]], timeout: float,
+          log: Path) -> tuple[dict, dict]:
+    """``repeat`` runs of each command, taking turns; the median run of each (by wall time).
+
+    Each run starts once the disk has written what the runs before it left in the page cache
+    (``sync``): otherwise a load on disk pays for the writes of the one before (measured: ±30 %
+    at 100k events, by the order the two ran in). ``reference(i)``/``ours(i)`` make the i-th
+    command (and may prepare for it: a fresh directory).
+    """
+    runs: dict[str, list[dict]] = {"reference": [], "ours": []}
+    for i in range(repeat):
+        for name, command in (("reference", reference), ("ours", ours)):
+            argv = command(i)
+            os.sync()
+            runs[name].append(_run(argv, timeout, log / f"{name}-{i}.log"))
+        if any(r["timed_out"] for done in runs.values() for r in done):
+            break  # one more would take as long again
+    return tuple(sorted(done, key=lambda r: r["seconds"])[(len(done) - 1) // 2] for done in runs.values())
+
+
 def _python(*args: str) -> list[str]:
     return [sys.executable, *args]
 
@@ -104,41 +126,6 @@ def _python(*args: str) -> list[str]:
 _RAW_LOAD = ("import sys, pyoxigraph as ox; s = ox.Store(); "
              "s.load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES); print(len(s))")
 _SEED = "import sys; from conflictkg.graph.store import open_store; open_store(sys.argv[1]).flush()"
-
-
-def _load_child(spec: str, path: str) -> None:
-    """``conflictkg load PATH --store SPEC`` in this process, timing the gate's phases; JSON on stdout.
-
-    The phases are read by wrapping the gate's steps, if it still has them: the figures stay
-    honest (the wall time is measured from outside) even if the gate changes.
-    """
-    from conflictkg.cli import main
-
-    from . import gate
-    from .store import Store
-
-    phases: dict[str, float] = {}
-
-    def timed(label: str, func: Callable) -> Callable:
-        def wrapper(*args, **kwargs):
-            began = time.perf_counter()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                phases[label] = phases.get(label, 0.0) + time.perf_counter() - began
-        return wrapper
-
-    for name, label in (("_parse", "parse_s"), ("_copy", "copy_store_s"), ("_neighbourhood", "fetch_neighbourhood_s"),
-                        ("validate", "validate_s")):
-        if hasattr(gate, name):
-            setattr(gate, name, timed(label, getattr(gate, name)))
-    # (a big load on disk is written while it is checked: then commit_s overlaps the others)
-    for name in ("add_quads", "replace", "flush", "bulk_load"):
-        setattr(Store, name, timed("commit_s", getattr(Store, name)))
-    began = time.perf_counter()
-    main(["load", path, "--store", spec, "--no-progress"], standalone_mode=False)
-    phases["in_process_s"] = time.perf_counter() - began
-    print(json.dumps({k: round(v, 3) for k, v in phases.items()}))
 
 
 # -- the rows -----------------------------------------------------------------------------------
@@ -262,20 +249,27 @@ def store_rows(ctx: Context, events: int, tmp: Path) -> list[dict]:
     logs.mkdir(exist_ok=True)
     rows = []
 
-    raw = _run(_python("-c", _RAW_LOAD, str(data)), timeout, logs / "raw.log")
+    raw, ours = _runs(ctx.repeat, lambda i: _python("-c", _RAW_LOAD, str(data)),
+                      lambda i: _python("-m", "conflictkg.graph.bench_child", "memory", str(data)), timeout, logs)
     triples = int(raw["out"])
-    ours = _run(_python("-m", "conflictkg.graph.bench_store", "memory", str(data)), timeout, logs / "memory.log")
     rows.append(_load_row(f"load {events} events into memory, validated (conflictkg load)", ours, raw, triples,
                           "a fresh process loading the file into pyoxigraph's Store (no validation)"))
     rows.append(_memory_row(f"memory per triple, {events} events in memory", ours, raw, triples,
                             "the same for pyoxigraph's Store.load"))
 
     ref_dir, ours_dir = tmp / f"ref-{events}", tmp / f"ours-{events}"
-    ref = _run([_oxigraph_binary(), "load", "--location", str(ref_dir), "--file", str(seed), str(data)], timeout,
-               logs / "oxigraph.log")
     spec = f"oxigraph:{ours_dir}"
-    _run(_python("-c", _SEED, spec), timeout, logs / "seed.log")
-    ours = _run(_python("-m", "conflictkg.graph.bench_store", spec, str(data)), timeout, logs / "disk.log")
+
+    def reference(i: int) -> list[str]:
+        shutil.rmtree(ref_dir, ignore_errors=True)
+        return [_oxigraph_binary(), "load", "--location", str(ref_dir), "--file", str(seed), str(data)]
+
+    def conflictkg(i: int) -> list[str]:
+        shutil.rmtree(ours_dir, ignore_errors=True)
+        _run(_python("-c", _SEED, spec), timeout, logs / "seed.log")
+        return _python("-m", "conflictkg.graph.bench_child", spec, str(data))
+
+    ref, ours = _runs(ctx.repeat, reference, conflictkg, timeout, logs)
     rows.append(_load_row(f"load {events} events into oxigraph:PATH, validated (conflictkg load)", ours, ref,
                           triples, "oxigraph load --location DIR --file SEED FILE (no validation)"))
     rows.append(_memory_row(f"memory per triple, {events} events into oxigraph:PATH", ours, ref, triples,
@@ -298,6 +292,3 @@ def _store(ctx: Context) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="conflictkg-bench-store-") as tmp:
         return store_rows(ctx, ctx.events, Path(tmp))
 
-
-if __name__ == "__main__":  # the child of a load row: python -m conflictkg.graph.bench_store SPEC FILE
-    _load_child(sys.argv[1], sys.argv[2])

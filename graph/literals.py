@@ -23,7 +23,7 @@ import threading
 import pyoxigraph as ox
 
 from .store import Store
-from .validation import Result
+from .report import Result
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: The report's component for these results: SHACL counts an ill-formed literal as a datatype violation.

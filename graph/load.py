@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO, Iterator
 
 import pyoxigraph as ox
-from tqdm import tqdm
 
 from .acled import AcledError, import_acled, rows
 from .gate import Refused, check, load_checked
@@ -41,6 +40,25 @@ class LoadError(StoreError):
     """A file that cannot be read or parsed; nothing was written."""
 
 
+class _NoBar:
+    """The part of tqdm's bar that :class:`_Sources` uses, doing nothing: tqdm takes 25 ms to import,
+    for a bar that nobody would see."""
+
+    disable = True
+
+    def update(self, n: int) -> None:
+        pass
+
+    def set_description(self, text: str) -> None:
+        pass
+
+    def refresh(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 class _Counted:
     """A binary file whose reads advance a progress bar by the bytes they return.
 
@@ -48,7 +66,7 @@ class _Counted:
     tqdm itself redraws at most ten times a second.
     """
 
-    def __init__(self, raw: IO[bytes], bar: tqdm) -> None:
+    def __init__(self, raw: IO[bytes], bar) -> None:
         self._raw = raw
         self._bar = bar
 
@@ -87,8 +105,12 @@ class _Sources:
             if path.suffix.lower() != ".csv":
                 rdf_format(path.name)
         self.current: Path | None = None
-        self.bar = tqdm(total=sum(_size(p) for p in self.paths), unit="B", unit_scale=True, unit_divisor=1024,
-                        desc="reading", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+        self.bar = _NoBar()
+        if progress:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=sum(_size(p) for p in self.paths), unit="B", unit_scale=True, unit_divisor=1024,
+                            desc="reading", file=sys.stderr, dynamic_ncols=True)
 
     def __iter__(self) -> Iterator[tuple[bytes | IO[bytes], ox.RdfFormat, str | None]]:
         for path in self.paths:

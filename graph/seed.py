@@ -21,10 +21,11 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 import yaml
 
+from conflictkg.data import SEED_FILE
+
 from .source import ARTICLE_DATE, ARTICLE_TITLE, Source, article, mixed_script
 from .vocab import CK, DCT, GEO, OWL, RDF, RDFS, SKOS, WD, XSD, iri
 
-SEED_FILE = "seed.yaml"
 
 #: Closed lists the data must draw from (the shapes say the same for data added later).
 EVENT_STATUSES = {"reported", "alleged", "claimed", "denied", "speculated", "planned"}
@@ -314,7 +315,7 @@ def seed_graph() -> tuple[ox.Triple, ...]:
     return tuple(build_graph(load_seed_data(), article()))
 
 
-@lru_cache(maxsize=1)
-def seed_graph_ntriples() -> bytes:
+def build_seed_ntriples() -> bytes:
+    """The seed graph as N-Triples, built (stores read it through :func:`.cache.seed_ntriples`)."""
     return ox.serialize(seed_graph(), format=ox.RdfFormat.N_TRIPLES)
 

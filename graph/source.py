@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from confusable_homoglyphs import categories, confusables
+from conflictkg.data import ARTICLE_FILE
 
 #: The seed article shipped with the package (a copy of shared/seed/).
-ARTICLE_FILE = "000_8ab5812bc5fd3f74.txt"
 ARTICLE_IRI = "https://w3id.org/conflictkg/id/source/8ab5812bc5fd3f74"
 ARTICLE_TITLE = "Testing Deterrence: Motivations behind De-escalation between Iran and Pakistan Following Tit-for-Tat Attacks"
 ARTICLE_DATE = "2024-01-31"
@@ -66,8 +65,18 @@ class Source:
         return self.text.count(quote)
 
 
+@lru_cache(maxsize=1)
+def _unicode_tables():
+    """confusable_homoglyphs' ``categories`` and ``confusables``, imported when a word that is not
+    ASCII first needs them: on import it loads urllib and http.client, 45 ms of every command."""
+    from confusable_homoglyphs import categories, confusables
+
+    return categories, confusables
+
+
 def _latin_twin(char: str) -> str | None:
     """The Latin letter ``char`` is confusable with, or None."""
+    categories, confusables = _unicode_tables()
     if categories.alias(char) in _NEUTRAL_SCRIPTS:
         return None
     found = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"])
@@ -93,8 +102,9 @@ def fold_confusables(text: str, report: Counter | None = None) -> str:
 
     def fold_word(match: re.Match) -> str:
         word = match.group(0)
-        if all(ord(c) < 128 for c in word):
+        if word.isascii():
             return word
+        categories, _ = _unicode_tables()
         scripts = {categories.alias(c) for c in word if c.isalpha()} - _NEUTRAL_SCRIPTS
         if not scripts or not any(categories.alias(c) == "LATIN" for c in word if c.isalpha()):
             return word
@@ -119,6 +129,9 @@ def mixed_script(text: str) -> bool:
     (True, False, False)
     """
     for word in _WORD.findall(text):
+        if word.isascii():  # Latin letters and digits only
+            continue
+        categories, _ = _unicode_tables()
         scripts = {categories.alias(c) for c in word if c.isalpha()}
         if "LATIN" in scripts and scripts - _NEUTRAL_SCRIPTS:
             return True

@@ -390,11 +390,11 @@ def seed_store(store: Store) -> Store:
     The ontology goes in too (default graph) because queries walk ``rdfs:subClassOf*``
     and read class labels.
     """
+    from .cache import seed_ntriples
     from .ontology import ontology_ntriples
-    from .seed import seed_graph_ntriples  # late: building the seed reads the data files
 
     store.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
-    store.load(seed_graph_ntriples(), ox.RdfFormat.N_TRIPLES)
+    store.load(seed_ntriples(), ox.RdfFormat.N_TRIPLES)
     return store
 
 

@@ -34,7 +34,9 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
-SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")  # open: SH["or"] and friends are Python keywords
+from .report import SEVERITY_NAMES, SHACL, Report, Result, ValidationError
+
+SH = rdflib.Namespace(SHACL)  # open: SH["or"] and friends are Python keywords
 
 SHAPES_FILE = "conflictkg.shapes.ttl"
 #: The focus node and the value of each compiled query.
@@ -49,7 +51,7 @@ COMPONENTS = {name: SH[f"{name[0].upper()}{name[1:]}ConstraintComponent"] for na
 COMPONENTS["sparql"] = SH.SPARQLConstraintComponent
 #: Parameters the compiler knows; a shape using any other goes to pySHACL.
 UNSUPPORTED = (SH["or"], SH["and"], SH["not"], SH.xone, SH.node, SH.closed, SH.qualifiedValueShape)
-SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITIES = {SH[name]: name for name in SEVERITY_NAMES}
 DEFAULT_MESSAGES = {
     "class": "{value} is not an instance of {arg}", "datatype": "{value} is not a literal of datatype {arg}",
     "nodeKind": "{value} is not of node kind {arg}", "minCount": "fewer than {arg} values",
@@ -64,83 +66,6 @@ DEFAULT_MESSAGES = {
     "in": "{value} is not one of {arg}", "hasValue": "the value {arg} is missing",
     "sparql": "SPARQL constraint violated",
 }
-
-
-class ValidationError(Exception):
-    """The shapes or the data could not be read."""
-
-
-@dataclass(frozen=True)
-class Result:
-    """One validation result: the node, the property, what failed, how bad, and why."""
-
-    focus: str
-    path: str | None
-    component: str
-    severity: str
-    message: str
-    value: str | None = None
-    shape: str | None = None
-
-    @property
-    def key(self) -> tuple[str, str | None, str]:
-        """What two engines must agree on."""
-        return (self.focus, self.path, self.component)
-
-    def as_json(self) -> dict:
-        return {"focus": self.focus, "path": self.path, "component": self.component, "severity": self.severity,
-                "message": self.message, "value": self.value}
-
-
-@dataclass
-class Report:
-    """A SHACL validation report. It conforms when no result is a Violation."""
-
-    results: list[Result]
-    engine: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def conforms(self) -> bool:
-        return not any(r.severity == "Violation" for r in self.results)
-
-    def as_json(self) -> dict:
-        return {"conforms": self.conforms, "engine": self.engine,
-                "violations": [r.as_json() for r in self.results], "notes": self.notes}
-
-    def as_text(self) -> str:
-        lines = [f"{r.severity}: {r.message}\n  focus: {r.focus}" + (f"\n  path: {r.path}" if r.path else "")
-                 + (f"\n  value: {r.value}" if r.value is not None else "") for r in self.results]
-        counts = {s: sum(r.severity == s for r in self.results) for s in SEVERITIES.values()}
-        lines.append(("Conforms" if self.conforms else "Does not conform") + ": "
-                     + ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
-                     + f" ({self.engine} engine)")
-        return "\n".join(self.notes + lines)
-
-    def as_turtle(self) -> str:
-        """The report as an sh:ValidationReport graph."""
-        g = rdflib.Graph()
-        g.bind("sh", SH)
-        report = rdflib.BNode()
-        g.add((report, RDF.type, SH.ValidationReport))
-        g.add((report, SH.conforms, rdflib.Literal(self.conforms)))
-        for r in self.results:
-            node = rdflib.BNode()
-            g.add((report, SH.result, node))
-            g.add((node, RDF.type, SH.ValidationResult))
-            g.add((node, SH.focusNode, _term(r.focus)))
-            if r.path:
-                g.add((node, SH.resultPath, rdflib.URIRef(r.path)))
-            g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
-            g.add((node, SH.resultSeverity, SH[r.severity]))
-            g.add((node, SH.resultMessage, rdflib.Literal(r.message)))
-            if r.shape and not r.shape.startswith("_:"):
-                g.add((node, SH.sourceShape, rdflib.URIRef(r.shape)))
-        return g.serialize(format="turtle")
-
-
-def _term(text: str) -> rdflib.term.Node:
-    return rdflib.BNode(text[2:]) if text.startswith("_:") else rdflib.URIRef(text)
 
 
 def _name(term: ox.NamedNode | ox.BlankNode | ox.Literal | rdflib.term.Node | None) -> str | None:
@@ -360,7 +285,7 @@ def _merge_min_counts(checks: list[Check]) -> list[Check]:
 
 
 @functools.cache
-def _project_plan() -> Plan:
+def project_plan() -> Plan:
     """The project's shapes, compiled once: parsing and compiling them costs more than checking a small write."""
     return compile_shapes(shapes_graph())
 
@@ -730,7 +655,7 @@ def validate(store, *, engine: str = "fast", shapes: rdflib.Graph | None = None,
         return Report(run_pyshacl(store_graph(store), shapes if shapes is not None else shapes_graph()), "pyshacl")
     if engine != "fast":
         raise ValidationError(f"unknown engine {engine!r}: use fast or pyshacl")
-    plan = compile_shapes(shapes) if shapes is not None else _project_plan()
+    plan = compile_shapes(shapes) if shapes is not None else project_plan()
     kwargs = {"default_graph": default_graph} if default_graph is not None else {}
 
     def query(text: str) -> list[dict]:

@@ -3,11 +3,18 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
 from conflictkg.api import create_app
 from conflictkg.graph.store import open_store
+
+# the seed built once for the suite, kept in the checkout rather than the user's cache (see graph/cache.py);
+# the tests' subprocesses inherit it
+os.environ.setdefault("CONFLICTKG_CACHE_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "built"))
 
 
 @pytest.fixture

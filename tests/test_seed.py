@@ -7,6 +7,7 @@ import pytest
 from conflictkg.graph.accusations import accusations
 from conflictkg.graph.seed import SeedError, build_graph, load_seed_data
 from conflictkg.graph.source import article, mixed_script
+from conflictkg.graph.store import open_store
 from conflictkg.graph.strikes import strikes
 from conflictkg.graph.vocab import SPARQL_PREFIXES
 
@@ -86,3 +87,56 @@ def test_inconsistent_curation_stops_the_build(mutate, message):
     mutate(data)
     with pytest.raises(SeedError, match=message):
         build_graph(data, article())
+
+
+# -- the seed kept between processes (graph/cache.py) --------------------------------------------
+
+@pytest.fixture
+def fresh_cache(monkeypatch, tmp_path):
+    from conflictkg.graph import cache
+
+    monkeypatch.setenv("CONFLICTKG_CACHE_DIR", str(tmp_path / "cache"))
+    cache.seed_ntriples.cache_clear()
+    yield tmp_path / "cache"
+    cache.seed_ntriples.cache_clear()
+
+
+def test_the_seed_is_built_once_then_read_from_the_cache(fresh_cache):
+    from conflictkg.graph import cache
+    from conflictkg.graph.seed import build_seed_ntriples
+
+    built = cache.seed_ntriples()
+    [kept] = fresh_cache.glob("seed-*.nt")
+    assert kept.read_bytes() == built == build_seed_ntriples()
+    # what a later process reads is the file, not a new build
+    marker = b'<urn:kept> <http://www.w3.org/2000/01/rdf-schema#label> "read from the cache" .\n'
+    kept.write_bytes(built + marker)
+    cache.seed_ntriples.cache_clear()
+    assert cache.seed_ntriples().endswith(marker)
+
+
+def test_an_edited_input_names_a_new_cache_file(fresh_cache, monkeypatch):
+    from conflictkg.graph import cache
+
+    cache.seed_ntriples()
+    monkeypatch.setattr(cache.ox, "__version__", "0.0.0-another-engine")
+    cache.seed_ntriples.cache_clear()
+    cache.seed_ntriples()
+    assert len(list(fresh_cache.glob("seed-*.nt"))) == 2
+
+
+@pytest.mark.parametrize("setting", ["", "a file"])
+def test_no_cache_or_an_unusable_one_still_seeds_the_store(monkeypatch, tmp_path, setting):
+    from conflictkg.graph import cache
+
+    if setting:
+        (tmp_path / "a file").write_text("not a folder")
+        setting = str(tmp_path / "a file")
+    monkeypatch.setenv("CONFLICTKG_CACHE_DIR", setting)
+    cache.seed_ntriples.cache_clear()
+    try:
+        store = open_store("memory")
+        assert strikes(store, perpetrator="Iran")
+    finally:
+        cache.seed_ntriples.cache_clear()
+    assert list(tmp_path.iterdir()) == ([tmp_path / "a file"] if setting else [])
