@@ -70,7 +70,7 @@ class Report:
 
     def as_turtle(self) -> str:
         """The report as an sh:ValidationReport graph."""
-        import rdflib  # late: a load that conforms never writes its report, and rdflib takes 60 ms to import
+        import rdflib  # late: only this needs rdflib (60 ms to import), and every load imports this module
 
         SH = rdflib.Namespace(SHACL)
         g = rdflib.Graph()
