@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -26,6 +25,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from conflictkg.data import ARTICLE_FILE, SEED_FILE
+
+from .atomic import write_atomically
 
 #: What the seed is built from, besides the data files: these modules' source.
 _BUILDERS = ("seed.py", "source.py", "vocab.py")
@@ -70,14 +71,8 @@ def seed_ntriples() -> bytes:
 
 
 def _keep(path: Path, text: bytes) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a reader never sees half a file (rename is atomic)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".seed-", delete=False) as tmp:
-            tmp.write(text)
-        os.replace(tmp.name, path)
+        write_atomically(path, text)
     except OSError:
-        try:
-            os.unlink(tmp.name)
-        except (OSError, NameError):
-            pass
+        pass  # not kept: the next process builds it again

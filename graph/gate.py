@@ -363,18 +363,12 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
     side by side they take about the time of the longer (at 100k events: 26 s one after the other).
     """
     with store.bulk_writing() as before:
-        failed: list[BaseException] = []
-
         def write() -> None:
-            try:
-                _yield_to_checks()
-                for data, fmt, base in again:
-                    store.bulk_load(data, fmt, base_iri=base)
-            except BaseException as exc:  # noqa: B902 -- raised below, in the caller's thread
-                failed.append(exc)
+            _yield_to_checks()
+            for data, fmt, base in again:
+                store.bulk_load(data, fmt, base_iri=base)
 
-        writer = threading.Thread(target=write, name="bulk-load")
-        writer.start()
+        writer, written = _in_thread(write, "bulk-load")
         try:
             checked = _prepare(store, sources, engine, max_depth, was=before)
             report, added = checked.report, checked.added
@@ -382,8 +376,7 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
             del checked
         finally:
             writer.join()
-        if failed:
-            raise failed[0]
+        written.result()  # the loader's error, if it failed, before any refusal
         if not report.conforms:
             raise Refused(report)
         return added

@@ -29,13 +29,13 @@ import io
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .atomic import write_atomically
 from .store import Store, StoreError, open_store, rdf_format
 from .vocab import SPARQL_PREFIXES
 
@@ -117,21 +117,6 @@ def list_snapshots(directory: Path) -> list[Snapshot]:
         raise SnapshotError(f"{manifest} is not a snapshot manifest: {exc}") from exc
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a snapshot from the server's other users
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _sources(store: Store) -> list[str]:
     rows = store.select(SPARQL_PREFIXES + "SELECT DISTINCT ?sha WHERE { ?s a ck:Source ; ck:sha256 ?sha } ORDER BY ?sha")
     return [row["sha"].value for row in rows]
@@ -151,9 +136,9 @@ def write_snapshot(store: Store, directory: Path, *, today: dt.date | None = Non
     buffer = io.BytesIO()
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as gz:
         gz.write(b"".join(lines))
-    _write_atomically(snap.path(directory), buffer.getvalue())
+    write_atomically(snap.path(directory), buffer.getvalue())
     entries = [asdict(s) for s in known if s.id != snapshot_id] + [asdict(snap)]
-    _write_atomically(directory / MANIFEST, json.dumps({"snapshots": entries}, indent=2).encode("utf-8"))
+    write_atomically(directory / MANIFEST, json.dumps({"snapshots": entries}, indent=2).encode("utf-8"))
     return snap
 
 

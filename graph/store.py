@@ -24,6 +24,8 @@ from typing import IO, Iterable, Iterator, Union
 
 import pyoxigraph as ox
 
+from .cache import seed_ntriples
+
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 #: The named graph where earlier versions of the gate staged a write while it was checked: a store
 #: opened with one (left by a crash) drops it (:func:`.gate.discard_staged`).
@@ -390,7 +392,6 @@ def seed_store(store: Store) -> Store:
     The ontology goes in too (default graph) because queries walk ``rdfs:subClassOf*``
     and read class labels.
     """
-    from .cache import seed_ntriples
     from .ontology import ontology_ntriples
 
     store.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
