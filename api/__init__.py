@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from conflictkg.graph.sandbox import harden
+from conflictkg.graph.dataset import Dataset
 from conflictkg.graph.store import Store, open_store
 
 from . import errors, limits
@@ -15,7 +16,8 @@ from . import errors, limits
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``config`` may carry ``STORE`` (a :class:`Store` or a spec string), ``UPDATE_TOKEN``
-    and the limits of :mod:`conflictkg.api.limits` (``QUERY_TIMEOUT``, ``MAX_ROWS``…).
+    and the limits of :mod:`conflictkg.api.limits` (``QUERY_TIMEOUT``, ``MAX_ROWS``…). Every blueprint
+    reaches the data through one :class:`Dataset` over that store, serving it under those limits.
 
     >>> app = create_app({"STORE": "memory", "TESTING": True})
     >>> app.test_client().get("/health").json["status"]
@@ -33,7 +35,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     store = app.config["STORE"]
     if not isinstance(store, Store):
         store = open_store(store)
-    app.extensions["conflictkg.store"] = store
+    app.extensions["conflictkg.dataset"] = Dataset(
+        store, query_processes=app.config["QUERY_PROCESSES"], queue_wait=app.config["QUEUE_WAIT"],
+        query_memory=app.config["QUERY_MEMORY"] or None, max_depth=app.config["MAX_DEPTH"])
     app.json.sort_keys = False
     app.json.compact = False  # people read these with curl
 
@@ -51,6 +55,4 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(ui.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
-    # the SPARQL blueprint knows no shapes: it asks this gate to apply updates
-    app.extensions["conflictkg.update_gate"] = validate.update_gate
     return app

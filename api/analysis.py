@@ -9,7 +9,7 @@ from conflictkg.graph.titfortat import chain
 
 from .errors import Problem
 from .rest import _args
-from .store import get_store
+from .store import get_dataset
 
 bp = Blueprint("analysis", __name__)
 
@@ -28,7 +28,7 @@ def tit_for_tat():
     except ValueError:
         raise Problem(400, "window= is a number of days from 0 to 3650", title="Bad parameter") from None
     try:
-        steps = chain(get_store(), names[0], names[1], window=window)
+        steps = chain(get_dataset(), names[0], names[1], window=window)
     except LookupError as exc:
         raise Problem(404, str(exc), title="Unknown actor") from exc
     except FilterError as exc:

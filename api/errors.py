@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from conflictkg.graph.executor import EngineStopped, Overloaded
+from conflictkg.graph.gate import ReadOnly, Refused
+from conflictkg.graph.store import QueryTimeout, StoreError
+
+#: How long a client is asked to wait after a 503 for a busy server.
+RETRY_AFTER = 2
 
 PROBLEM = "application/problem+json"
 
@@ -41,6 +50,26 @@ def _from_http_exception(exc: HTTPException) -> Response:
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _from_http_exception)
+
+    # the write path's refusals, whatever route the write came by
+    @app.errorhandler(Refused)
+    def _refused(exc: Refused) -> Response:
+        return problem_response(422, "The write violates the shapes", str(exc), extra={"report": exc.report.as_json()})
+
+    @app.errorhandler(ReadOnly)
+    def _read_only(exc: ReadOnly) -> Response:
+        return problem_response(422, exc.title, str(exc))
+
+    # a query that could not be answered in time or in memory: the client may try again later
+    @app.errorhandler(QueryTimeout)
+    def _timeout(exc: QueryTimeout) -> Response:
+        return problem_response(503, "Query timeout", f"{exc}; simplify it, or add a LIMIT",
+                                headers={"Retry-After": str(math.ceil(exc.seconds))})
+
+    @app.errorhandler(Overloaded)
+    @app.errorhandler(EngineStopped)
+    def _unavailable(exc: StoreError) -> Response:
+        return problem_response(503, "Service unavailable", str(exc), headers={"Retry-After": str(RETRY_AFTER)})
 
     @app.errorhandler(TimeoutError)
     @app.errorhandler(ConnectionError)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from conflictkg.graph.gate import Refused, load_checked
+from conflictkg.graph.gate import ReadOnly, Refused
 from conflictkg.graph.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
 
@@ -24,7 +24,7 @@ from .auth import require_update_token
 from .errors import Problem
 from .rdfbody import UPLOAD_BASE, rdf_body
 from .sparql import GRAPH_TYPES, negotiate
-from .store import get_store
+from .store import get_dataset
 
 bp = Blueprint("graphstore", __name__)
 
@@ -51,7 +51,7 @@ def _target() -> tuple[bool, str | None]:
 @bp.get("/store")
 def read() -> Response:
     whole, graph = _target()
-    store = get_store()
+    store = get_dataset()
     if whole:
         media = negotiate(DATASET_TYPES, "application/n-quads")
         return Response(store.dump(fmt=DATASET_TYPES[media]), mimetype=media)
@@ -71,13 +71,13 @@ def add() -> Response:
     request.max_content_length = current_app.config["MAX_UPLOAD"]
     body, fmt = rdf_body()
     try:
-        load_checked(get_store(), [(body, fmt, UPLOAD_BASE)], max_depth=current_app.config["MAX_DEPTH"])
-    except Refused as exc:
-        raise Problem(422, str(exc), title="The data violates the shapes", extra={"report": exc.report.as_json()}) from exc
+        get_dataset().load([(body, fmt, UPLOAD_BASE)])
     except TooDeep as exc:
         raise Problem(400, str(exc), title="Too deeply nested") from exc
     except UnsafeInput as exc:
         raise Problem(400, str(exc), title="Unsafe XML") from exc
+    except (Refused, ReadOnly):
+        raise  # the write path's refusals: errors.py answers them
     except StoreError as exc:
         raise Problem(400, str(exc), title="Unreadable data") from exc
     return Response(status=204)

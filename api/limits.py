@@ -47,8 +47,6 @@ LIMITS = (
     Limit("READ_TIMEOUT", "CONFLICTKG_READ_TIMEOUT", 10.0, float,
           "seconds `conflictkg serve` waits for a request's headers and body; a slower client is cut off"),
 )
-#: How long a client is asked to wait after a 503 for a busy server.
-RETRY_AFTER = 2
 
 
 def defaults() -> dict:

@@ -21,7 +21,7 @@ from conflictkg.graph.timeline import timeline
 
 from .errors import Problem
 from .openapi import openapi_spec
-from .store import get_store
+from .store import get_dataset
 
 bp = Blueprint("rest", __name__)
 
@@ -68,14 +68,14 @@ def _answer(name: str, items: list[dict], flatten: Callable[[dict], dict], colum
 
 def _domain(call: Callable, **kwargs):
     try:
-        return call(get_store(), **kwargs)
+        return call(get_dataset(), **kwargs)
     except FilterError as exc:
         raise Problem(400, str(exc), title="Bad filter") from exc
 
 
 @bp.get("/health")
 def health():
-    store = get_store()
+    store = get_dataset()
     # counting walks the whole store (seconds at a million events): once per write, not per probe
     generation, triples = current_app.extensions.get("conflictkg.health_count", (None, 0))
     if generation != (id(store), store.generation):
@@ -132,7 +132,7 @@ def api_actors():
 def api_actor(actor_id: str):
     _args([])
     _format(tabular=False)
-    profile = actor(get_store(), actor_id)
+    profile = actor(get_dataset(), actor_id)
     if profile is None:
         raise Problem(404, f"no actor is named {actor_id!r} (try an id from /api/actors)", title="Unknown actor")
     return jsonify(profile)
@@ -141,7 +141,7 @@ def api_actor(actor_id: str):
 @bp.get("/api/timeline")
 def api_timeline():
     _args([])
-    items = timeline(get_store())
+    items = timeline(get_dataset())
     return _answer("timeline", items, lambda e: {
         "id": e["id"], "date": e["date"], "kind": e["kind"], "label": e["label"], "status": e["status"],
         "by": _labels(e["by"]), "against": _labels(e["against"]), "responds_to": "; ".join(e["responds_to"]),
@@ -163,7 +163,7 @@ def api_query(name: str):
     args = _args([p.name for p in query.params])
     fmt = _format(tabular=True)
     try:
-        result = run_stored(get_store(), name, args)
+        result = run_stored(get_dataset(), name, args)
     except ParameterError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
     if isinstance(result.result, ox.QuerySolutions):

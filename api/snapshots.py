@@ -12,7 +12,7 @@ from conflictkg.graph.snapshot import SnapshotError, find_snapshot, list_snapsho
 from conflictkg.graph.void import describe
 
 from .errors import Problem
-from .store import get_store
+from .store import get_dataset
 
 bp = Blueprint("snapshots", __name__)
 
@@ -72,4 +72,4 @@ def void():
         snaps = list_snapshots(snapshots_folder())
     except SnapshotError:
         snaps = []
-    return Response(describe(get_store(), base=root, snapshots=snaps), mimetype="text/turtle")
+    return Response(describe(get_dataset(), base=root, snapshots=snaps), mimetype="text/turtle")

@@ -5,8 +5,9 @@
 - Results by ``Accept`` (q-values, werkzeug's parser) or ``format=``; 406 when nothing fits.
 - No query: a service description (Turtle) for RDF clients, the query page for browsers.
 - ``POST /sparql/update``: SPARQL Update with ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN``.
-- Hooks the app may install (``app.extensions``): ``conflictkg.store_as_of`` (``snapshot=``),
-  ``conflictkg.update_gate`` (checks an update before it is committed).
+- It serves the app's :class:`~conflictkg.graph.dataset.Dataset`, whose one write path checks an
+  update before it is committed; ``app.extensions["conflictkg.store_as_of"]``, if the app installs
+  it, resolves ``snapshot=``.
 - Limits from the app's config (:mod:`.limits`): queries run in killable processes
   (:mod:`conflictkg.graph.executor`) within ``QUERY_TIMEOUT``, answers hold at most ``MAX_ROWS``;
   nesting deeper than ``MAX_DEPTH`` and anything that would fetch (:mod:`conflictkg.graph.sandbox`)
@@ -15,7 +16,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from threading import Lock
 
@@ -23,16 +23,16 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 from flask_cors import CORS
 
-from conflictkg.graph.executor import EngineStopped, Overloaded, QueryPool, QueryTimeout, Unacceptable, evaluate
+from conflictkg.graph.dataset import Dataset, entailment_of
+from conflictkg.graph.executor import Unacceptable
 from conflictkg.graph.guard import UnsafeInput, check_sparql
-from conflictkg.graph.reasoning import with_entailment
 from conflictkg.graph.sandbox import RemoteRefused, check_graphs, check_query, check_update
-from conflictkg.graph.store import QueryError, Store
+from conflictkg.graph.store import QueryError
 
 from .auth import require_update_token
 from .errors import Problem
-from .limits import RETRY_AFTER, request_body
-from .store import get_store
+from .limits import request_body
+from .store import get_dataset
 
 bp = Blueprint("sparql", __name__, template_folder="templates")
 CORS(bp, methods=["GET", "POST", "OPTIONS"], send_wildcard=True)
@@ -173,7 +173,7 @@ def _dataset() -> dict:
     return kwargs
 
 
-def _graph_exists(store: Store):
+def _graph_exists(store: Dataset):
     def exists(iri: str) -> bool:
         try:
             return store.ask(f"ASK {{ GRAPH {ox.NamedNode(iri)} {{ ?s ?p ?o }} }}")
@@ -182,7 +182,7 @@ def _graph_exists(store: Store):
     return exists
 
 
-def _screen(text: str, store: Store | None, *, update: bool) -> None:
+def _screen(text: str, store: Dataset | None, *, update: bool) -> None:
     """Refuse, before any engine parses it, an operation nested too deep or that would fetch."""
     try:
         check_sparql(text, max_depth=current_app.config["MAX_DEPTH"])
@@ -192,18 +192,6 @@ def _screen(text: str, store: Store | None, *, update: bool) -> None:
         raise Problem(400, str(exc), title="Too deeply nested") from exc
     except RemoteRefused as exc:
         raise Problem(400, str(exc), title="Remote access refused") from exc
-
-
-def _pool() -> QueryPool | None:
-    """The app's query executors, started on first use (none when QUERY_PROCESSES is 0)."""
-    config = current_app.config
-    if config["QUERY_PROCESSES"] <= 0:
-        return None
-    pool = current_app.extensions.get("conflictkg.query_pool")
-    if pool is None:
-        pool = current_app.extensions.setdefault("conflictkg.query_pool", QueryPool(
-            config["QUERY_PROCESSES"], queue_wait=config["QUEUE_WAIT"], memory=config["QUERY_MEMORY"] or None))
-    return pool
 
 
 #: The media types on offer and the fallback, per kind of answer.
@@ -224,17 +212,11 @@ def _formats() -> dict:
     return chosen
 
 
-def _answer(store: Store, text: str, dataset: dict):
+def _answer(data: Dataset, text: str, dataset: dict, entailment: str):
     config = current_app.config
-    formats, pool = _formats(), _pool()
-    kwargs = dict(dataset, base_iri=request.base_url)
     try:
-        if pool is not None and _forkable(store):
-            return pool.run(store, text, formats=formats, timeout=config["QUERY_TIMEOUT"],
-                            max_rows=config["MAX_ROWS"], **kwargs)
-        # a remote engine is only waited for so long; an embedded one cannot be stopped in-thread
-        return evaluate(store, text, formats=formats, max_rows=config["MAX_ROWS"],
-                        timeout=config["QUERY_TIMEOUT"], **kwargs)
+        return data.execute(text, formats=_formats(), timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
+                          entailment=entailment, dataset=dataset, base_iri=request.base_url)
     except QueryError as exc:
         hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
         raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
@@ -242,16 +224,6 @@ def _answer(store: Store, text: str, dataset: dict):
         offered, fallback = _OFFERS[exc.kind]
         negotiate(offered, fallback)  # raises the 406 that says what is on offer
         raise
-    except QueryTimeout as exc:
-        raise Problem(503, f"{exc}; simplify it, or add a LIMIT", title="Query timeout",
-                      headers={"Retry-After": str(math.ceil(exc.seconds))}) from exc
-    except (Overloaded, EngineStopped) as exc:
-        raise Problem(503, str(exc), title="Service unavailable", headers={"Retry-After": str(RETRY_AFTER)}) from exc
-
-
-def _forkable(store: Store) -> bool:
-    """Stores an executor can see in its copy of this process (a remote engine has its own limits)."""
-    return not store.remote
 
 
 def _respond(body: bytes, media: str, truncated: bool) -> Response:
@@ -275,24 +247,25 @@ def query() -> Response:
     for name in ("format", "entailment", "snapshot"):
         _one(request.values.getlist(name), name)
     ref = request.values.get("snapshot")
-    # "as of" a snapshot: the app resolves the id; this endpoint only needs a store
-    store = current_app.extensions["conflictkg.store_as_of"](ref) if ref else get_store()
+    data = get_dataset()
+    if ref:  # "as of" a snapshot: the app resolves the id; this endpoint only needs a store
+        data = data.as_of(current_app.extensions["conflictkg.store_as_of"](ref))
     try:
-        store = with_entailment(store, request.values.get("entailment"))
+        entailment = entailment_of(data, request.values.get("entailment"))
     except ValueError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
-    _screen(text, store, update=False)
+    _screen(text, data, update=False)
     dataset = _dataset()
     try:
-        check_graphs([*dataset.get("default_graph", []), *dataset.get("named_graphs", [])], _graph_exists(store))
+        check_graphs([*dataset.get("default_graph", []), *dataset.get("named_graphs", [])], _graph_exists(data))
     except RemoteRefused as exc:
         raise Problem(400, str(exc), title="Remote access refused") from exc
-    key = (id(store), store.generation, text, repr(sorted(dataset.items())), request.values.get("format"),
+    key = (data.version, text, repr(sorted(dataset.items())), entailment, request.values.get("format"),
            str(request.accept_mimetypes))
     cached = _cache().get(key)
     if cached is not None:
         return _respond(*cached)
-    answer = _answer(store, text, dataset)
+    answer = _answer(data, text, dataset, entailment)
     _cache().put(key, (answer.body, answer.media, answer.truncated))
     return _respond(answer.body, answer.media, answer.truncated)
 
@@ -310,14 +283,10 @@ def update() -> Response:
         raise Problem(400, "no update given", title="Missing update")
     if request.args.getlist("using-graph-uri") or request.args.getlist("using-named-graph-uri"):
         raise Problem(400, "using-graph-uri is not supported: name graphs in the update itself", title="Bad parameter")
-    gate = current_app.extensions.get("conflictkg.update_gate")
-    store = get_store()
-    _screen(text, store, update=True)
+    data = get_dataset()
+    _screen(text, data, update=True)
     try:
-        if gate is not None:
-            gate(store, text)  # raises Problem(422) with the report when the result would not conform
-        else:
-            store.update(text)
+        data.update(text)  # a refusal is a 422 with the report (see errors.py)
     except QueryError as exc:
         raise Problem(400, str(exc), title="Bad SPARQL update") from exc
     return Response(status=204)

@@ -1,9 +1,9 @@
-"""The one way blueprints reach the store: the app's, set by ``create_app``."""
+"""The one way blueprints reach the data: the app's :class:`~conflictkg.graph.dataset.Dataset`, set by ``create_app``."""
 
 from flask import current_app
 
-from conflictkg.graph.store import Store
+from conflictkg.graph.dataset import Dataset
 
 
-def get_store() -> Store:
-    return current_app.extensions["conflictkg.store"]
+def get_dataset() -> Dataset:
+    return current_app.extensions["conflictkg.dataset"]

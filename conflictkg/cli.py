@@ -17,10 +17,11 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
-from conflictkg.graph.reasoning import ENTAILMENTS, with_entailment
+from conflictkg.graph.dataset import Dataset, entailment_of
+from conflictkg.graph.entailment import ENTAILMENTS
 from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
-from conflictkg.graph.store import QueryError, StoreError, open_store
+from conflictkg.graph.store import QueryError, StoreError
 from conflictkg.graph.strikes import FilterError
 from conflictkg.graph.strikes import strikes as graph_strikes
 from conflictkg.graph.timeline import timeline as graph_timeline
@@ -35,9 +36,10 @@ def store_option(func):
                         show_default=True, help=f"Store: {STORE_HELP}.")(func)
 
 
-def open_store_or_exit(spec: str, **kwargs):
+def open_dataset_or_exit(spec: str, **kwargs) -> Dataset:
+    """The dataset every verb reads and writes through; a store that cannot be opened ends the command."""
     try:
-        return open_store(spec, **kwargs)
+        return Dataset.open(spec, **kwargs)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -64,7 +66,7 @@ def print_table(columns: list[str], rows: list[list[str]]) -> None:
 
 def _domain(call, store_spec: str, **kwargs):
     try:
-        return call(open_store_or_exit(store_spec), **kwargs)
+        return call(open_dataset_or_exit(store_spec), **kwargs)
     except FilterError as exc:
         raise click.BadParameter(str(exc)) from exc
 
@@ -116,13 +118,13 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
     """
     if snapshot_ref:
         try:
-            store = snapshot_store(Path(snapshots_dir), snapshot_ref)
+            store = Dataset(snapshot_store(Path(snapshots_dir), snapshot_ref))
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
     else:
-        store = open_store_or_exit(store_spec)
+        store = open_dataset_or_exit(store_spec)
     try:
-        result = with_entailment(store, entailment).query(read_query_text(sparql_or_file))
+        result = store.query(read_query_text(sparql_or_file), entailment=entailment_of(store, entailment))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--entailment") from exc
     except QueryError as exc:
@@ -229,7 +231,7 @@ def actors(actor_id, actor_type, as_json, store_spec) -> None:
 def tit_for_tat(a, b, window, as_json, store_spec) -> None:
     """Who answered whom between A and B, and how hard (GET /api/tit-for-tat?between=A,B)."""
     try:
-        steps = graph_chain(open_store_or_exit(store_spec), a, b, window=window)
+        steps = graph_chain(open_dataset_or_exit(store_spec), a, b, window=window)
     except (LookupError, FilterError) as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from conflictkg.cli import main, open_store_or_exit, store_option
+from conflictkg.cli import main, open_dataset_or_exit, store_option
 from conflictkg.graph.export import EXPORTS, export
 from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import load_files, show_progress
+from conflictkg.graph.load import show_progress
 from conflictkg.graph.store import StoreError
 
 
@@ -20,7 +20,7 @@ from conflictkg.graph.store import StoreError
 @store_option
 def export_command(fmt: str, output: str, store_spec: str) -> None:
     """Write the whole graph as ttl, nt, nq, trig, rdf (RDF/XML), jsonld, graphml, gexf or acled-csv."""
-    store = open_store_or_exit(store_spec)
+    store = open_dataset_or_exit(store_spec)
     if output == "-":
         export(store, fmt, sys.stdout.buffer)
         return
@@ -44,10 +44,10 @@ def load(files: tuple[str, ...], progress: bool | None, store_spec: str) -> None
     RDF files stream into the store: a file larger than memory is read, never held.
     """
     paths = [Path(f) for f in files]
-    store = open_store_or_exit(store_spec)
+    store = open_dataset_or_exit(store_spec)
     try:
         # this process holds the store alone: an on-disk one cannot be opened twice
-        added = load_files(store, paths, progress=show_progress(paths) if progress is None else progress, alone=True)
+        added = store.load_files(paths, progress=show_progress(paths) if progress is None else progress, alone=True)
     except Refused as exc:
         click.echo(exc.report.as_text(), err=True)
         raise click.ClickException(str(exc)) from exc

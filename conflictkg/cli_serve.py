@@ -16,9 +16,9 @@ from pathlib import Path
 
 import click
 
-from conflictkg.cli import main, open_store_or_exit, store_option
+from conflictkg.cli import main, store_option
 from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import load_files, show_progress
+from conflictkg.graph.load import show_progress
 from conflictkg.graph.store import StoreError, open_store
 
 
@@ -68,18 +68,20 @@ def serve(host: str, port: int, workers: int, load: tuple[str, ...], store_spec:
         def factory():
             return create_app({"STORE": open_store(store_spec)})
     else:
-        store = open_store_or_exit(store_spec)
+        try:
+            app = create_app({"STORE": open_store(store_spec)})
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
         if load:
             try:
                 paths = [Path(f) for f in load]
-                added = load_files(store, paths, progress=show_progress(paths))
+                added = app.extensions["conflictkg.dataset"].load_files(paths, progress=show_progress(paths))
             except Refused as exc:
                 click.echo(exc.report.as_text(), err=True)
                 raise click.ClickException(f"{exc} (not serving)") from exc
             except StoreError as exc:
                 raise click.ClickException(f"{exc} (nothing was loaded; not serving)") from exc
             click.echo(f"loaded {added} triples from {len(load)} file(s)", err=True)
-        app = create_app({"STORE": store})
 
         def factory():
             return app

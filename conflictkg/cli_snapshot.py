@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from conflictkg.cli import main, open_store_or_exit, store_option
+from conflictkg.cli import main, open_dataset_or_exit, store_option
 from conflictkg.graph.diff import diff as graph_diff
 from conflictkg.graph.snapshot import list_snapshots, open_graph, snapshot_dir, write_snapshot
 from conflictkg.graph.store import StoreError
@@ -25,7 +25,7 @@ def snapshot(directory: str, list_only: bool, store_spec: str) -> None:
             for snap in list_snapshots(folder):
                 click.echo(f"{snap.date}  {snap.id}  {snap.triples} triples")
             return
-        snap = write_snapshot(open_store_or_exit(store_spec), folder)
+        snap = write_snapshot(open_dataset_or_exit(store_spec), folder)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{snap.date}  {snap.triples} triples  {snap.path(folder)}", err=True)

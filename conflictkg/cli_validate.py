@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from conflictkg.cli import main, open_store_or_exit, store_option
+from conflictkg.cli import main, open_dataset_or_exit, store_option
 from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import check_files
 from conflictkg.graph.store import StoreError
 from conflictkg.graph.report import ValidationError
 
@@ -28,13 +27,10 @@ def validate(files: tuple[str, ...], engine: str, as_json: bool, fmt: str | None
 
     With FILES, checks the store as it would be once they are loaded (nothing is stored).
     """
-    from conflictkg.graph.validation import validate as validate_store  # late: rdflib, for this verb only
-
     fmt = fmt or ("json" if as_json else "text")
-    store = open_store_or_exit(store_spec)
+    store = open_dataset_or_exit(store_spec)
     try:
-        report = check_files(store, [Path(f) for f in files], engine=engine) if files \
-            else validate_store(store, engine=engine)
+        report = store.check_files([Path(f) for f in files], engine=engine) if files else store.check(engine=engine)
     except Refused as exc:  # pragma: no cover - check() reports, it does not refuse
         report = exc.report
     except (StoreError, ValidationError) as exc:

@@ -45,10 +45,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from . import entailment
 from .guard import DEFAULT_DEPTH, check_rdf
 from .literals import add_ill_typed, ill_typed
-from .store import STAGING, QueryError, Store, StoreError, engine_input
+from .ontology import ontology_graph
 from .report import Report
+from .store import QueryError, Store, StoreError, engine_input
 
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 #: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
@@ -73,6 +75,15 @@ class Refused(StoreError):
         self.report = report
 
 
+class ReadOnly(StoreError):
+    """The write would change what no write may change (a named graph, the shipped ontology);
+    nothing was stored. ``title`` names the rule."""
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__(f"{detail}; nothing was stored")
+        self.title = title
+
+
 @dataclass
 class _Write:
     """A write, parsed and checked: the report, the new data, and (checked whole) the store as it would be."""
@@ -83,6 +94,8 @@ class _Write:
     #: checked whole: the store's data as it would be, when it can take the store's place
     whole: ox.Store | None
     focus: list | None
+    #: checked on its focus nodes: every triple of the nodes the write touches, as they would be
+    neighbourhood: ox.Store | None = None
 
 
 def _larger_than(store: Store, triples: int) -> bool:
@@ -95,10 +108,16 @@ def _larger_than(store: Store, triples: int) -> bool:
 
 
 def _copy(store: Store) -> Store:
-    """An in-memory copy of the default graph."""
+    """An in-memory copy of the data: the default graph and the named graphs (not the entailed one)."""
     copy = ox.Store()
-    copy.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    for graph in (ox.DefaultGraph(), *store.named_graphs()):
+        copy.bulk_extend(store.quads_for_pattern(None, None, None, graph))
     return Store(copy, "memory")
+
+
+def _shipped_tree() -> list[ox.Quad]:
+    """The class and property trees of the ontology that ships with the package."""
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in ontology_graph() if t.predicate in entailment.TREE]
 
 
 def _screened(data, fmt: ox.RdfFormat, max_depth: int):
@@ -152,10 +171,13 @@ def _focus(store: Store, staged: ox.Store) -> list[ox.NamedNode] | None:
 
 
 def _neighbourhood(store: Store, focus: list[ox.NamedNode]) -> ox.Store:
-    """The focus nodes' triples, their values' triples and the class tree, fetched from ``store``."""
+    """The focus nodes' triples, their values' triples and the class and property trees: the
+    shipped ontology's, whatever the store holds, and the store's own."""
     scratch = ox.Store()
-    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
-                        for t in store.query(f"CONSTRUCT WHERE {{ ?s <{_SUBCLASS}> ?o }}"))
+    scratch.bulk_extend(_shipped_tree())
+    for predicate in entailment.TREE:
+        scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
+                            for t in store.query(f"CONSTRUCT WHERE {{ ?s {predicate} ?o }}"))
     for values in _chunks(focus):
         scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?f {{ {values} }} "
@@ -287,7 +309,7 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         added = len(scratch) - before
     report = _validation().validate(Store(scratch, "memory"), focus=focus, engine=engine)
     report.results = add_ill_typed(report.results, ill.result())
-    return _Write(report, staged, added, whole, focus)
+    return _Write(report, staged, added, whole, focus, scratch if focus is not None else None)
 
 
 def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
@@ -308,16 +330,28 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
     """
     with store.write_lock:
         if alone is not None and _alongside(store, alone):
-            return _load_alongside(store, sources, alone, engine, max_depth)
+            added = _load_alongside(store, sources, alone, engine, max_depth)
+            store.rebuild_entailment()
+            store.flush()
+            return added
         write = _prepare(store, sources, engine, max_depth)
         if not write.report.conforms:
             raise Refused(write.report)
         if write.whole is not None:
+            entailment.rebuild(write.whole)
             store.replace(write.whole)
+        elif write.neighbourhood is not None and store.entails and not entailment.touches_tree(write.staged):
+            # the neighbourhood holds every triple of the nodes the write touches, as they will be
+            subjects = {q.subject for q in write.staged}
+            gone, entailed = entailment.changes(write.neighbourhood, store, subjects)
+            store.commit(gone, [*write.staged, *entailed])
         else:
             # a write as big as a good part of the graph (checked whole): on disk the engine's bulk
             # loader is 4x faster than a transaction
-            store.add_quads(write.staged, bulk=write.focus is None)
+            with store.changing:
+                store.add_quads(write.staged, bulk=write.focus is None)
+                if store.entails:
+                    store.rebuild_entailment()
         store.flush()
         return write.added
 
@@ -383,21 +417,74 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
 
 
 def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report:
-    """Apply a SPARQL update if the resulting graph conforms; raise :class:`Refused` if not."""
+    """Apply a SPARQL update if the resulting graph conforms; raise :class:`Refused` if not.
+
+    An update made of ``INSERT DATA`` into the default graph is a load (checked on its focus nodes).
+    Any other runs first on an in-memory copy of the data, which is checked whole: no named graph
+    may change, nor any triple of the shipped ontology (:class:`ReadOnly`), and the default graph
+    must conform to the shapes. Then what changed in the copy's default graph, and what that
+    changes in the entailed triples, is committed to the store as one write.
+    """
     with store.write_lock:
         inserted = _insert_data_only(sparql)
         if inserted is not None:
             load_checked(store, [(inserted, ox.RdfFormat.N_QUADS, None)], engine=engine)
             return Report([], engine)
-        copy = _copy(store)
-        copy.update(sparql)  # raises QueryError on bad syntax, before anything is touched
-        report = _validation().validate(copy, engine=engine)
-        report.results = add_ill_typed(report.results, ill_typed(copy))
+        after = _copy(store)
+        after.update(sparql)  # raises QueryError on bad syntax or a failed operation, before anything is touched
+        _named_graphs_unchanged(store, after)
+        _ontology_kept(after)
+        report = _validation().validate(after, engine=engine)
+        report.results = add_ill_typed(report.results, ill_typed(after))
         if not report.conforms:
             raise Refused(report)
-        store.update(sparql)
+        removed, added = _delta(store, after)
+        if store.remote and any(isinstance(t, ox.BlankNode) for q in (*removed, *added) for t in (q.subject, q.object)):
+            store.update(sparql)  # the same update on the engine's own copy: blank nodes cannot be named to it
+        elif not store.entails:
+            store.commit(removed, added)
+        elif entailment.touches_tree([*removed, *added]):
+            with store.changing:
+                store.commit(removed, added)
+                store.rebuild_entailment()
+        else:
+            gone, entailed = entailment.changes(after, store, {q.subject for q in (*removed, *added)})
+            store.commit([*removed, *gone], [*added, *entailed])
         store.flush()
         return report
+
+
+def _named_graphs_unchanged(store: Store, after: Store) -> None:
+    before = store.named_graphs()
+    changed = set(before) ^ set(after.named_graphs())
+    changed.update(g for g in before if changed or set(store.quads_for_pattern(None, None, None, g))
+                   != set(after.quads_for_pattern(None, None, None, g)))
+    if changed:
+        names = ", ".join(sorted(str(g) for g in changed))
+        raise ReadOnly("Named graphs are read-only",
+                       f"the update would create, change or drop the named graph(s) {names}: the default graph "
+                       "is the one that is written, and checked")
+
+
+def _ontology_kept(after: Store) -> None:
+    """The shipped ontology's triples (but those of blank nodes: its lists) are all still there."""
+    missing = [t for t in ontology_graph() if not isinstance(t.subject, ox.BlankNode)
+               and not isinstance(t.object, ox.BlankNode) and ox.Quad(t.subject, t.predicate, t.object) not in after]
+    if missing:
+        raise ReadOnly("The ontology is read-only",
+                       f"the update would remove {len(missing)} triple(s) of the ontology that ships with "
+                       f"conflictkg, e.g. {missing[0]}")
+
+
+def _delta(store: Store, after: Store) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The default graph's quads the copy no longer has, and those it has that the store has not."""
+    default = ox.DefaultGraph()
+    if store.remote:  # no quad-by-quad look-up over the network: the store's quads, read once
+        before = set(store.quads_for_pattern(None, None, None, default))
+        return ([q for q in before if q not in after],
+                [q for q in after.quads_for_pattern(None, None, None, default) if q not in before])
+    return ([q for q in store.quads_for_pattern(None, None, None, default) if q not in after],
+            [q for q in after.quads_for_pattern(None, None, None, default) if q not in store])
 
 
 def _insert_data_only(sparql: str) -> bytes | None:
@@ -418,11 +505,3 @@ def _insert_data_only(sparql: str) -> bytes | None:
     if any(True for _ in scratch.named_graphs()):
         return None  # the gate's data goes to the default graph: the copy keeps their graph
     return scratch.dump(format=ox.RdfFormat.N_QUADS)
-
-
-def discard_staged(store: Store) -> None:
-    """Drop the staging graph an earlier version's write, cut short by a crash, left in the store."""
-    with store.write_lock:
-        if store.contains_named_graph(STAGING):
-            store.remove_graph(STAGING)
-            store.flush()

@@ -170,7 +170,9 @@ def read_snapshot_file(path: Path) -> Store:
 
 @lru_cache(maxsize=4)
 def _cached_store(path: str, mtime: float) -> Store:
-    return read_snapshot_file(Path(path))
+    store = read_snapshot_file(Path(path))
+    store.rebuild_entailment()  # queried "as of" it, as the live store is: with what it entails
+    return store
 
 
 def snapshot_store(directory: Path, ref: str) -> Store:

@@ -25,11 +25,9 @@ from typing import IO, Iterable, Iterator, Union
 import pyoxigraph as ox
 
 from .cache import seed_ntriples
+from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, rebuild
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
-#: The named graph where earlier versions of the gate staged a write while it was checked: a store
-#: opened with one (left by a crash) drops it (:func:`.gate.discard_staged`).
-STAGING = "urn:conflictkg:staging"
 
 #: File suffix → RDF format, for loading and dumping files.
 RDF_FORMATS: dict[str, ox.RdfFormat] = {
@@ -117,6 +115,9 @@ class Store:
     #: True when the data lives in another process (a SPARQL server): queries are sent there,
     #: and cannot be run in a forked executor.
     remote = False
+    #: True when the store keeps what RDFS entails of its data (:mod:`.entailment`), so that a
+    #: query may read it with ``entailment="rdfs"``.
+    entails = True
 
     def __init__(self, inner: ox.Store, spec: str) -> None:
         self._inner = inner
@@ -138,15 +139,25 @@ class Store:
         union_default_graph: bool = False,
         base_iri: str | None = None,
         timeout: float | None = None,
+        entailment: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; raise :class:`QueryError` on bad syntax.
 
+        ``entailment="rdfs"`` reads the default graph with what RDFS entails of it (see
+        :mod:`.entailment`); the graph holding the entailed triples is never one of the named graphs.
         ``timeout`` is honoured by remote stores only: an embedded engine cannot be interrupted
         (see :mod:`.executor`, which runs user queries in processes it can kill).
         """
         kwargs: dict = {}
         if base_iri:
             kwargs["base_iri"] = base_iri
+        if entailment is not None and default_graph is None and not union_default_graph:
+            default_graph = entailment_dataset(entailment).get("default_graph")
+        if self._inner.contains_named_graph(ENTAILED_GRAPH):
+            if named_graphs is None:
+                named_graphs = self.named_graphs()
+            if union_default_graph:
+                default_graph, union_default_graph = [ox.DefaultGraph(), *self.named_graphs()], False
         if default_graph is not None:
             kwargs["default_graph"] = [_graph_term(g) for g in default_graph]
         if named_graphs is not None:
@@ -176,29 +187,46 @@ class Store:
         return bool(result)
 
     def quads(self) -> Iterator[ox.Quad]:
-        return self.quads_for_pattern(None, None, None, None)
+        """The data: the default graph's quads and the named graphs', not the entailed ones."""
+        yield from self.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        for graph in self.named_graphs():
+            yield from self.quads_for_pattern(None, None, None, graph)
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
-        """The quads matching a pattern (None matches anything; ``ox.DefaultGraph()`` the default graph)."""
+        """The quads matching a pattern (None matches anything, the entailed graph included;
+        ``ox.DefaultGraph()`` the default graph)."""
         return iter(self._inner.quads_for_pattern(subject, predicate, object, graph))
 
+    def __contains__(self, quad: ox.Quad) -> bool:
+        return quad in self._inner
+
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        return list(self._inner.named_graphs())
+        """The named graphs of the data (the entailed graph is the store's own, not one of them)."""
+        return [g for g in self._inner.named_graphs() if g != ENTAILED_GRAPH]
 
     def contains_named_graph(self, graph: str) -> bool:
         return self._inner.contains_named_graph(ox.NamedNode(graph))
 
+    def is_empty(self) -> bool:
+        return not any(True for _ in self._inner.quads_for_pattern(None, None, None, None))
+
     def __len__(self) -> int:
-        return len(self._inner)
+        """How many quads the data holds (the entailed ones not counted)."""
+        entailed = self._inner.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ENTAILED_GRAPH} {{ ?s ?p ?o }} }}")
+        return len(self._inner) - int(next(iter(entailed))[0].value)
 
     def dump(self, output: IO[bytes] | str | Path | None = None, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS,
              *, from_graph: str | None = None, prefixes: dict[str, str] | None = None) -> bytes | None:
-        """Serialize the store (or one graph of it); bytes when no output is given."""
+        """Serialize the data (or one graph of it); bytes when no output is given."""
         kwargs: dict = {"prefixes": prefixes} if prefixes else {}
         if from_graph is not None:
             kwargs["from_graph"] = ox.NamedNode(from_graph)
         elif not fmt.supports_datasets:
             kwargs["from_graph"] = ox.DefaultGraph()
+        elif self._inner.contains_named_graph(ENTAILED_GRAPH):
+            if self.named_graphs():
+                return ox.serialize(self.quads(), output, fmt, **kwargs)
+            kwargs["from_graph"] = ox.DefaultGraph()  # the default graph alone, written as a dataset
         return self._inner.dump(output, fmt, **kwargs)
 
     # -- writing -------------------------------------------------------------------------
@@ -208,10 +236,32 @@ class Store:
         with self._write_lock, self._changing:
             try:
                 self._inner.update(sparql)
-            except SyntaxError as exc:
+            except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
                 raise QueryError(str(exc)) from exc
-            except (OSError, ValueError) as exc:
-                raise QueryError(str(exc)) from exc
+            self.generation += 1
+
+    def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        """Remove then add quads as one write.
+
+        Without blank nodes it is one transaction (``DELETE DATA``/``INSERT DATA``: a blank node
+        there would name a new node). With them, quads go one by one while no executor can copy the
+        store; on disk a checkpoint is put back if the process dies half-way (:meth:`bulk_writing`).
+        """
+        if not removed:
+            return self.add_quads(added)
+        if not any(_has_blank(q) for q in (*removed, *added)):
+            return self.update(_data_update(removed, added))
+        guard = self.bulk_writing() if self._path() is not None else contextlib.nullcontext()
+        with self._write_lock, self._changing, guard:
+            for quad in removed:
+                self._inner.remove(quad)
+            self._inner.extend(added)
+            self.generation += 1
+
+    def rebuild_entailment(self) -> None:
+        """Compute the entailed graph anew from the default graph (see :mod:`.entailment`)."""
+        with self._write_lock, self._changing:
+            rebuild(self._inner)
             self.generation += 1
 
     def load(self, data: bytes | str | IO[bytes], fmt: ox.RdfFormat, *, base_iri: str | None = None,
@@ -358,6 +408,22 @@ class ForeignStore(Store):
         raise NotImplementedError
 
 
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+def _data_update(removed: list[ox.Quad], added: list[ox.Quad]) -> str:
+    """One SPARQL update that deletes ``removed`` and inserts ``added`` (no blank nodes)."""
+    def block(quads: list[ox.Quad]) -> str:
+        lines = []
+        for q in quads:
+            triple = f"{q.subject} {q.predicate} {q.object} ."
+            lines.append(triple if isinstance(q.graph_name, ox.DefaultGraph) else f"GRAPH {q.graph_name} {{ {triple} }}")
+        return "\n".join(lines)
+
+    return f"DELETE DATA {{\n{block(removed)}\n}};\nINSERT DATA {{\n{block(added)}\n}}"
+
+
 def engine_input(data: bytes | str | IO[bytes] | Path) -> dict:
     """The keyword pyoxigraph's parsers take ``data`` by: a path is read by the engine itself, with
     no Python call per chunk."""
@@ -387,7 +453,7 @@ def _restore(path: Path) -> Path:
 
 
 def seed_store(store: Store) -> Store:
-    """Load the ontology and the curated seed graph of the article into ``store``.
+    """Load the ontology and the curated seed graph of the article into ``store``, with what they entail.
 
     The ontology goes in too (default graph) because queries walk ``rdfs:subClassOf*``
     and read class labels.
@@ -396,6 +462,8 @@ def seed_store(store: Store) -> Store:
 
     store.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
     store.load(seed_ntriples(), ox.RdfFormat.N_TRIPLES)
+    if store.entails:
+        store.rebuild_entailment()
     return store
 
 
@@ -423,12 +491,12 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
             store = Store(ox.Store(path), spec)
         except OSError as exc:
             raise StoreError(f"cannot open {path}: {exc}") from exc
-        if seed and len(store) == 0:
+        if seed and store.is_empty():
             seed_store(store)
             store.flush()
-        from .gate import discard_staged  # late: the gate builds on this module
-
-        discard_staged(store)  # a write cut short by a crash staged data that must not be seen
+        elif not store.is_empty() and not store.inner.contains_named_graph(ENTAILED_GRAPH):
+            store.rebuild_entailment()  # data written by a bulk load or another tool
+            store.flush()
         return store
     if spec == "rdflib":
         from .store_rdflib import RdflibStore

@@ -24,9 +24,11 @@ import rdflib
 from rdflib.plugins.sparql import prepareUpdate
 from rdflib.term import BNode, Literal, URIRef
 
+from .entailment import ENTAILED, ENTAILED_GRAPH, rebuild
 from .store import ForeignStore, QueryError, QueryResult, Store, StoreError, triples_result
 
 _DEFAULT = rdflib.graph.DATASET_DEFAULT_GRAPH_ID
+_ENTAILED = URIRef(ENTAILED)
 _XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 
 
@@ -75,6 +77,7 @@ class RdflibStore(ForeignStore):
         # rdflib's Memory store is not safe to read while another thread writes to it: reads here
         # take the ``changing`` lock that every write holds
         self.graph = rdflib.Dataset(default_union=False)
+        self._copy: tuple[int, Store] | None = None
         # rdflib imports its SPARQL engine and result writers on first use; a query executor, forked
         # from this process, may open no file: import them now
         for warm_up in ("ASK {}", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"):
@@ -84,12 +87,14 @@ class RdflibStore(ForeignStore):
     # -- reading -------------------------------------------------------------------------
 
     def query(self, sparql: str, *, default_graph=None, named_graphs=None, union_default_graph=False,
-              base_iri=None, timeout=None) -> QueryResult:
-        if default_graph is not None or named_graphs is not None or union_default_graph:
-            # a dataset chosen per query is a protocol feature rdflib's engine lacks: answer it exactly,
-            # from a pyoxigraph copy of this dataset, rather than approximately
+              base_iri=None, timeout=None, entailment=None) -> QueryResult:
+        # a dataset chosen per query is a protocol feature rdflib's engine lacks, and a GRAPH pattern
+        # would see the entailed graph: answer those exactly, from a pyoxigraph copy of this dataset
+        if (default_graph is not None or named_graphs is not None or union_default_graph
+                or entailment == "rdfs" or (self._entailed() and "GRAPH" in sparql.upper())):
             return self.as_oxigraph().query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                            union_default_graph=union_default_graph, base_iri=base_iri)
+                                            union_default_graph=union_default_graph, base_iri=base_iri,
+                                            entailment=entailment)
         with self._changing:
             try:
                 result = self.graph.query(sparql, base=base_iri)
@@ -112,14 +117,24 @@ class RdflibStore(ForeignStore):
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         with self._changing:
-            return [to_ox(g.identifier) for g in self.graph.graphs() if g.identifier != _DEFAULT and len(g)]
+            return [to_ox(g.identifier) for g in self.graph.graphs()
+                    if g.identifier not in (_DEFAULT, _ENTAILED) and len(g)]
 
     def contains_named_graph(self, graph: str) -> bool:
         return ox.NamedNode(graph) in self.named_graphs()
 
+    def _entailed(self) -> bool:
+        with self._changing:
+            return len(self.graph.graph(_ENTAILED)) > 0
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        with self._changing:
+            return (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
+                    to_rdflib(quad.graph_name)) in self.graph
+
     def __len__(self) -> int:
         with self._changing:
-            return sum(len(g) for g in self.graph.graphs())
+            return sum(len(g) for g in self.graph.graphs() if g.identifier != _ENTAILED)
 
     # -- writing -------------------------------------------------------------------------
 
@@ -144,6 +159,24 @@ class RdflibStore(ForeignStore):
             self.graph.addN(rows)
             self.generation += 1
 
+    def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        """Remove then add, while no reader can see the store (every read here takes ``changing``)."""
+        with self._write_lock, self._changing:
+            for q in removed:
+                self.graph.remove((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
+                                   to_rdflib(q.graph_name)))
+            self.add_quads(added)
+
+    def rebuild_entailment(self) -> None:
+        """The entailed graph computed anew, by pyoxigraph on a copy of the default graph."""
+        copy = ox.Store()
+        copy.bulk_extend(self.quads_for_pattern(graph=ox.DefaultGraph()))
+        rebuild(copy)
+        entailed = list(copy.quads_for_pattern(None, None, None, ENTAILED_GRAPH))
+        with self._write_lock, self._changing:
+            self.graph.remove_graph(_ENTAILED)
+            self.add_quads(entailed)
+
     def remove_graph(self, graph: str) -> None:
         with self._write_lock, self._changing:
             self.graph.remove_graph(URIRef(graph))
@@ -153,9 +186,13 @@ class RdflibStore(ForeignStore):
         """Nothing to do: the Dataset lives in memory."""
 
     def as_oxigraph(self) -> Store:
-        copy = Store(ox.Store(), "memory")
-        copy.add_quads(self.quads())
-        return copy
+        """A pyoxigraph copy of every graph, the entailed one included, kept until the next write."""
+        with self._changing:
+            if self._copy is None or self._copy[0] != self.generation:
+                copy = Store(ox.Store(), "memory")
+                copy.add_quads(self.quads_for_pattern())
+                self._copy = (self.generation, copy)
+            return self._copy[1]
 
     @property
     def inner(self):

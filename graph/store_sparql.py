@@ -26,7 +26,9 @@ import pyoxigraph as ox
 import requests
 
 from .auth import bearer_headers
-from .store import ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, triples_result
+from .entailment import choose
+from .store import (ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, _data_update, _has_blank,
+                    triples_result)
 
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.7")
@@ -39,6 +41,8 @@ class SparqlStore(ForeignStore):
     """A :class:`~.store.Store` whose data lives in a SPARQL 1.1 engine elsewhere."""
 
     remote = True
+    #: the engine elsewhere may be written by others: what RDFS entails is left to it
+    entails = False
 
     def __init__(self, query_url: str, update_url: str | None = None, *, spec: str | None = None) -> None:
         super().__init__(None, spec or f"sparql:{query_url}")
@@ -88,7 +92,8 @@ class SparqlStore(ForeignStore):
     # -- reading -------------------------------------------------------------------------
 
     def query(self, sparql: str, *, default_graph=None, named_graphs=None, union_default_graph=False,
-              base_iri=None, timeout=None) -> QueryResult:
+              base_iri=None, timeout=None, entailment=None) -> QueryResult:
+        choose(entailment or "none", entails=False)  # a remote engine is read as it is
         data: dict = {"query": sparql}
         if default_graph is not None:
             if any(isinstance(g, ox.DefaultGraph) for g in default_graph):
@@ -154,6 +159,14 @@ class SparqlStore(ForeignStore):
             blocks.append(f"GRAPH {graph} {{\n{triples}}}\n")
         # N-Triples lines are SPARQL triples as they stand: terms, escapes and all
         self.update("INSERT DATA {\n" + "".join(blocks) + "}")
+
+    def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
+        if not removed:
+            return self.add_quads(added)
+        if any(_has_blank(q) for q in (*removed, *added)):
+            raise StoreError("a remote engine cannot be told which blank nodes to remove")
+        self.update(_data_update(removed, added))
 
     def remove_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH <{graph}>")

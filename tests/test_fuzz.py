@@ -84,5 +84,5 @@ def test_random_requests_never_get_a_server_error(route, method_pick, suffix, pa
 @pytest.fixture(autouse=True, scope="module")
 def _stop_executors():
     yield
-    if APP is not None and "conflictkg.query_pool" in APP.extensions:
-        APP.extensions["conflictkg.query_pool"].close()
+    if APP is not None:
+        APP.extensions["conflictkg.dataset"].close()

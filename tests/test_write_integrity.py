@@ -1,0 +1,225 @@
+"""Every operation that writes, alone and in sequences, on every backend: the graph conforms to the
+shapes after each one, a refused write changes nothing, and no well-formed write gets a 5xx.
+
+The writes: each SPARQL 1.1 Update form (INSERT/DELETE DATA, DELETE/INSERT … WHERE with WITH and
+USING, DELETE WHERE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD, several in one request), the Graph
+Store Protocol (``POST /store``, ``PUT``, ``DELETE``) and ``conflictkg load``. A named graph
+holding an unchecked bombing is put in the store first, by the engine itself (what a store written
+by another tool may hold), so that ADD, COPY and MOVE have something hostile to bring in.
+
+After every write the entailed graph is compared with one computed afresh: the write kept it exact.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from conflictkg.cli import main
+from conflictkg.graph import entailment
+from conflictkg.graph.snapshot import canonical_id
+from conflictkg.graph.validation import validate
+
+CK = "https://w3id.org/conflictkg/ontology#"
+EVENT = "https://w3id.org/conflictkg/id/event/"
+ACTOR = "https://w3id.org/conflictkg/id/actor/"
+PREFIXES = (f"PREFIX ck: <{CK}> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX owl: <http://www.w3.org/2002/07/owl#>\n")
+TOKEN = "integrity-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PROBLEM = "application/problem+json"
+HELD = "urn:x:held"  # the named graph that holds an unchecked bombing
+BOMBING = f"<{EVENT}x-bombing> a ck:Bombing"  # no date, perpetrator or place: violates the shapes
+KOH_E_SABZ = f"<{EVENT}2024-01-16-iran-strikes-koh-e-sabz>"
+A_VALID_STRIKE = f"""
+    <{EVENT}new-strike> a ck:AirStrike ; rdfs:label "A new strike"@en ; ck:status "reported" ;
+        ck:date "2024-01-20"^^xsd:date ; ck:perpetrator <{ACTOR}pakistan> ;
+        ck:location <https://w3id.org/conflictkg/id/place/koh-e-sabz> ;
+        ck:target <https://w3id.org/conflictkg/id/place/koh-e-sabz> ; ck:country <{ACTOR}pakistan> ;
+        ck:evidence <https://w3id.org/conflictkg/id/evidence/e36b74ad2f990dde-137-284> ."""
+
+#: (update, status, problem title): each refused, with nothing changed.
+REFUSED = {
+    "insert-data-bombing": (f"INSERT DATA {{ {BOMBING} }}", 422, "The write violates the shapes"),
+    "insert-data-named": (f"INSERT DATA {{ GRAPH <urn:x:g> {{ {BOMBING} }} }}", 422, "Named graphs are read-only"),
+    "delete-data-ontology": (f"DELETE DATA {{ ck:MissileStrike rdfs:subClassOf ck:Attack }}", 422,
+                             "The ontology is read-only"),
+    "delete-data-perpetrators": (f"DELETE DATA {{ {KOH_E_SABZ} ck:perpetrator <{ACTOR}iran>, <{ACTOR}irgc> }}", 422,
+                                "The write violates the shapes"),
+    "delete-where-perpetrators": ("DELETE WHERE { ?e ck:perpetrator ?p }", 422, "The write violates the shapes"),
+    "delete-where-class-tree": ("DELETE WHERE { ?c rdfs:subClassOf ?d }", 422, "The ontology is read-only"),
+    "delete-insert-retype": (f"DELETE {{ ?e a ck:MissileStrike }} INSERT {{ ?e a ck:Accusation }} "
+                             f"WHERE {{ ?e a ck:MissileStrike }}", 422, "The write violates the shapes"),
+    "delete-insert-ontology-replaced": ("DELETE { ?s ?p ?o } INSERT { ?s ?p ck:Nothing } "
+                                        "WHERE { ?s ?p ?o FILTER (?s = ck:Attack) }", 422, "The ontology is read-only"),
+    "with-named": (f"WITH <{HELD}> INSERT {{ ?s rdfs:comment 'x' }} WHERE {{ ?s a ck:Bombing }}", 422,
+                   "Named graphs are read-only"),
+    "using-named": (f"INSERT {{ ?s ?p ?o }} USING <{HELD}> WHERE {{ ?s ?p ?o }}", 422,
+                    "The write violates the shapes"),
+    "add-to-default": (f"ADD <{HELD}> TO DEFAULT", 422, "The write violates the shapes"),
+    "copy-to-default": (f"COPY <{HELD}> TO DEFAULT", 422, "The ontology is read-only"),
+    "move-to-default": (f"MOVE <{HELD}> TO DEFAULT", 422, "Named graphs are read-only"),
+    "copy-default-to-named": ("COPY DEFAULT TO <urn:x:copy>", 422, "Named graphs are read-only"),
+    "add-default-to-named": (f"ADD DEFAULT TO <{HELD}>", 422, "Named graphs are read-only"),
+    "move-missing": ("MOVE <urn:x:missing> TO DEFAULT", 400, "Bad SPARQL update"),
+    "create": ("CREATE GRAPH <urn:x:new>", 422, "Named graphs are read-only"),
+    "drop-named": (f"DROP GRAPH <{HELD}>", 422, "Named graphs are read-only"),
+    "drop-all-named": ("DROP NAMED", 422, "Named graphs are read-only"),
+    "clear-default": ("CLEAR DEFAULT", 422, "The ontology is read-only"),
+    "drop-default": ("DROP DEFAULT", 422, "The ontology is read-only"),
+    "clear-all": ("CLEAR ALL", 422, "Named graphs are read-only"),
+    "drop-all": ("DROP ALL", 422, "Named graphs are read-only"),
+    "load-remote": ("LOAD <http://example.org/data.ttl>", 400, "Remote access refused"),
+    "load-into-named": ("LOAD <http://example.org/data.ttl> INTO GRAPH <urn:x:g>", 400, "Remote access refused"),
+    "valid-then-invalid": (f"INSERT DATA {{ {A_VALID_STRIKE} }} ; DELETE WHERE {{ ?e ck:perpetrator ?p }}", 422,
+                           "The write violates the shapes"),
+    "valid-then-named": (f"INSERT DATA {{ {A_VALID_STRIKE} }} ; CREATE GRAPH <urn:x:new>", 422,
+                         "Named graphs are read-only"),
+    "not-sparql": ("INSERT DATA { <urn:a> }", 400, "Bad SPARQL update"),
+}
+
+#: Updates the shapes allow, applied in this order by one test: (update, ASK that holds after it).
+ACCEPTED = [
+    (f"INSERT DATA {{ {A_VALID_STRIKE} }}", f"ASK {{ <{EVENT}new-strike> a ck:Attack }}"),
+    (f"DELETE WHERE {{ {KOH_E_SABZ} ck:fatalities ?f }}", f"ASK {{ FILTER NOT EXISTS {{ {KOH_E_SABZ} ck:fatalities ?f }} }}"),
+    (f"DELETE {{ <{EVENT}new-strike> a ck:AirStrike }} INSERT {{ <{EVENT}new-strike> a ck:DroneStrike }} "
+     f"WHERE {{ <{EVENT}new-strike> a ck:AirStrike }}", f"ASK {{ <{EVENT}new-strike> a ck:DroneStrike, ck:Attack }}"),
+    (f"INSERT {{ ?s rdfs:comment 'struck' }} WHERE {{ ?s ck:perpetrator <{ACTOR}pakistan> }}",
+     f"ASK {{ <{EVENT}new-strike> rdfs:comment 'struck' }}"),
+    (f"INSERT DATA {{ <{EVENT}new-strike> a ck:Attack }} ; DELETE DATA {{ <{EVENT}new-strike> rdfs:comment 'struck' }}",
+     f"ASK {{ <{EVENT}new-strike> a ck:Attack FILTER NOT EXISTS {{ <{EVENT}new-strike> rdfs:comment ?c }} }}"),
+    (f"INSERT DATA {{ ck:Raid rdfs:subClassOf ck:Attack . <{EVENT}new-strike> a ck:Raid }}",
+     f"ASK {{ <{EVENT}new-strike> a ck:Raid }}"),
+    (f"DELETE WHERE {{ <{EVENT}new-strike> ?p ?o }}", f"ASK {{ FILTER NOT EXISTS {{ <{EVENT}new-strike> ?p ?o }} }}"),
+]
+
+
+@pytest.fixture
+def held(backend):
+    """The backend's store with the named graph :data:`HELD` put in by the engine, unchecked."""
+    store = backend.store()
+    bombing = ox.Quad(ox.NamedNode(f"{EVENT}x-bombing"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      ox.NamedNode(f"{CK}Bombing"), ox.NamedNode(HELD))
+    store.add_quads([bombing])
+    return store
+
+
+@pytest.fixture
+def client(backend, held):
+    return backend.app(UPDATE_TOKEN=TOKEN).test_client()
+
+
+def _update(client, text: str):
+    return client.post("/sparql/update", data=PREFIXES + text, content_type="application/sparql-update", headers=AUTH)
+
+
+def _state(store) -> tuple:
+    """What a refused write must leave as it was: the data's canonical id, and the entailed triples."""
+    return canonical_id(store), sorted(map(str, store.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH)))
+
+
+def _assert_sound(store) -> None:
+    """The default graph conforms, and the entailed graph is what a fresh computation gives."""
+    assert validate(store).conforms
+    if store.entails:
+        fresh = ox.Store()
+        fresh.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        entailment.rebuild(fresh)
+        kept = set(store.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH))
+        assert kept == set(fresh.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH))
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_a_hostile_update_is_refused_and_changes_nothing(backend, held, client, name):
+    text, status, title = REFUSED[name]
+    before = _state(held)
+    response = _update(client, text)
+    assert (response.status_code, response.mimetype) == (status, PROBLEM), response.get_data(as_text=True)
+    assert response.json["title"] == title, response.json
+    assert _state(backend.store()) == before
+    assert [str(g) for g in backend.store().named_graphs()] == [f"<{HELD}>"]
+
+
+def test_hostile_updates_in_sequence_leave_the_graph_as_it_was(backend, held, client):
+    before = _state(held)
+    for name, (text, status, _) in REFUSED.items():
+        assert _update(client, text).status_code == status, name
+    assert _state(backend.store()) == before
+    _assert_sound(backend.store())
+
+
+def test_updates_the_shapes_allow_are_applied_and_seen_at_once_with_what_they_entail(backend, held, client):
+    for text, ask in ACCEPTED:
+        response = _update(client, text)
+        assert response.status_code == 204, (text, response.get_data(as_text=True))
+        if backend.store().entails:
+            answer = client.get("/sparql", query_string={"query": PREFIXES + ask})
+            assert answer.json["boolean"] is True, (text, ask)
+        _assert_sound(backend.store())
+    # and interleaved with refusals, which leave each accepted write in place
+    for text, ask in ACCEPTED[:3]:
+        assert _update(client, REFUSED["delete-where-perpetrators"][0]).status_code == 422
+        assert _update(client, text).status_code == 204
+    _assert_sound(backend.store())
+
+
+def test_the_entailed_graph_is_never_data(backend, held, client):
+    """Not a named graph to a query, not in a dump, not in GET /store, not counted."""
+    store = backend.store()
+    graphs = client.get("/sparql", query_string={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                                 "entailment": "none"})
+    assert [b["g"]["value"] for b in graphs.json["results"]["bindings"]] == [HELD]
+    assert entailment.ENTAILED.encode() not in client.get("/store").data
+    assert entailment.ENTAILED.encode() not in store.dump()
+    assert len(store) == sum(1 for _ in store.quads())
+
+
+# -- the Graph Store Protocol ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method, url, body, media, status", [
+    ("POST", "/store?default", f"@prefix ck: <{CK}> . {BOMBING} .", "text/turtle", 422),
+    ("POST", "/store", f"<{EVENT}x-bombing> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{CK}Bombing> <urn:x:g> .",
+     "application/n-quads", 422),
+    ("POST", f"/store?graph={HELD}", "<urn:x:s> <urn:x:p> <urn:x:o> .", "application/n-triples", 400),
+    ("POST", "/store?default", "<urn:x:s> <urn:x:p> .", "application/n-triples", 400),
+    ("PUT", "/store?default", "<urn:x:s> <urn:x:p> <urn:x:o> .", "application/n-triples", 405),
+    ("DELETE", "/store?default", "", "application/n-triples", 405),
+    ("DELETE", f"/store?graph={HELD}", "", "application/n-triples", 405),
+])
+def test_a_hostile_graph_store_request_is_refused_and_changes_nothing(backend, held, client, method, url, body,
+                                                                      media, status):
+    before = _state(held)
+    response = client.open(url, method=method, data=body, content_type=media, headers=AUTH)
+    assert (response.status_code, response.mimetype) == (status, PROBLEM), response.get_data(as_text=True)
+    assert _state(backend.store()) == before
+
+
+def test_a_graph_store_post_is_checked_and_entailed(backend, held, client):
+    body = f"@prefix ck: <{CK}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . " \
+           f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . {A_VALID_STRIKE}"
+    response = client.post("/store?default", data=body, content_type="text/turtle", headers=AUTH)
+    assert response.status_code == 204, response.get_data(as_text=True)
+    _assert_sound(backend.store())
+
+
+# -- loads ----------------------------------------------------------------------------------------------
+
+def test_a_hostile_load_is_refused_whole_and_changes_nothing(backend, runner, tmp_path):
+    good = tmp_path / "good.ttl"
+    good.write_text(f"@prefix ck: <{CK}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . "
+                    f"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . {A_VALID_STRIKE}", encoding="utf-8")
+    bad = tmp_path / "bad.trig"
+    bad.write_text(f"@prefix ck: <{CK}> . GRAPH <urn:x:g> {{ {BOMBING} }}", encoding="utf-8")
+    before = _state(backend.store())
+    backend.release()
+    result = runner.invoke(main, ["load", str(good), str(bad), "--store", backend.spec])
+    assert result.exit_code == 1 and "nothing was stored" in result.output, result.output
+    del result  # its traceback holds the store the command opened
+    if backend.persistent:
+        assert _state(backend.store()) == before
+        backend.release()
+    result = runner.invoke(main, ["load", str(good), "--store", backend.spec])
+    assert result.exit_code == 0, result.output
+    del result
+    if backend.persistent:
+        _assert_sound(backend.store())
