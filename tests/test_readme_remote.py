@@ -1,4 +1,4 @@
-"""The README's "When one machine is not enough" block runs as written: a real Oxigraph server,
+"""The README's "Scaling" block (marked with a comment) runs as written: a real Oxigraph server,
 conflictkg pointed at it, on free loopback ports instead of 7878 and 5000. Its answers are the
 embedded store's."""
 
