@@ -60,8 +60,8 @@ def test_a_silent_engine_gets_a_503_at_the_query_time_limit(silent):
     assert "0.5 s" in response.get_json()["detail"]
 
 
-def test_a_remote_store_is_queried_as_it_is_and_rdfs_entailment_is_refused_not_copied(silent):
+def test_a_remote_store_is_queried_as_it_is_and_rdfs_entailment_is_refused(silent):
     app = create_app({"STORE": SparqlStore(silent), "TESTING": True})
     response = app.test_client().get("/sparql", query_string={"query": "ASK {}", "entailment": "rdfs"})
     assert response.status_code == 400
-    assert "remote store never makes" in response.get_json()["detail"]
+    assert "not by a remote engine" in response.get_json()["detail"]
