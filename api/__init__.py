@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from conflictkg.graph.sandbox import harden
+from conflictkg.graph.safety.sandbox import harden
 from conflictkg.graph.dataset import Dataset
 from conflictkg.graph.store import Store, open_store
 

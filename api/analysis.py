@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from conflictkg.graph.strikes import FilterError
-from conflictkg.graph.titfortat import chain
+from conflictkg.graph.domain.strikes import FilterError
+from conflictkg.graph.domain.titfortat import chain
 
 from .errors import Problem
 from .rest import _args

@@ -7,8 +7,8 @@ import math
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from conflictkg.graph.executor import EngineStopped, Overloaded
-from conflictkg.graph.gate import ReadOnly, Refused
+from conflictkg.graph.store.executor import EngineStopped, Overloaded
+from conflictkg.graph.write.gate import ReadOnly, Refused
 from conflictkg.graph.store import QueryTimeout, StoreError
 
 #: How long a client is asked to wait after a 503 for a busy server.

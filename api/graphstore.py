@@ -16,8 +16,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from conflictkg.graph.gate import ReadOnly, Refused
-from conflictkg.graph.guard import TooDeep, UnsafeInput
+from conflictkg.graph.write.gate import ReadOnly, Refused
+from conflictkg.graph.safety.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
 
 from .auth import require_update_token

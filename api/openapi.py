@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from conflictkg import __version__
-from conflictkg.graph.actors import ACTOR_TYPES
+from conflictkg.graph.domain.actors import ACTOR_TYPES
 
 
 def _param(name: str, description: str, *, where: str = "query", required: bool = False, **schema) -> dict:

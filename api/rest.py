@@ -13,11 +13,11 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from conflictkg.graph.accusations import accusations
-from conflictkg.graph.actors import ACTOR_TYPES, actor, actors
-from conflictkg.graph.queries import ParameterError, run_stored, stored_queries
-from conflictkg.graph.strikes import FilterError, strikes
-from conflictkg.graph.timeline import timeline
+from conflictkg.graph.domain.accusations import accusations
+from conflictkg.graph.domain.actors import ACTOR_TYPES, actor, actors
+from conflictkg.graph.domain.queries import ParameterError, run_stored, stored_queries
+from conflictkg.graph.domain.strikes import FilterError, strikes
+from conflictkg.graph.domain.timeline import timeline
 
 from .errors import Problem
 from .openapi import openapi_spec

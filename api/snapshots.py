@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
-from conflictkg.graph.snapshot import SnapshotError, find_snapshot, list_snapshots, snapshot_dir, snapshot_store
-from conflictkg.graph.void import describe
+from conflictkg.graph.exports.snapshot import SnapshotError, find_snapshot, list_snapshots, snapshot_dir, snapshot_store
+from conflictkg.graph.exports.void import describe
 
 from .errors import Problem
 from .store import get_dataset

@@ -9,8 +9,8 @@
   update before it is committed; ``app.extensions["conflictkg.store_as_of"]``, if the app installs
   it, resolves ``snapshot=``.
 - Limits from the app's config (:mod:`.limits`): queries run in killable processes
-  (:mod:`conflictkg.graph.executor`) within ``QUERY_TIMEOUT``, answers hold at most ``MAX_ROWS``;
-  nesting deeper than ``MAX_DEPTH`` and anything that would fetch (:mod:`conflictkg.graph.sandbox`)
+  (:mod:`conflictkg.graph.store.executor`) within ``QUERY_TIMEOUT``, answers hold at most ``MAX_ROWS``;
+  nesting deeper than ``MAX_DEPTH`` and anything that would fetch (:mod:`conflictkg.graph.safety.sandbox`)
   are refused before an engine sees the text.
 """
 
@@ -24,9 +24,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_cors import CORS
 
 from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.executor import Unacceptable
-from conflictkg.graph.guard import UnsafeInput, check_sparql
-from conflictkg.graph.sandbox import RemoteRefused, check_graphs, check_query, check_update
+from conflictkg.graph.store.executor import Unacceptable
+from conflictkg.graph.safety.guard import UnsafeInput, check_sparql
+from conflictkg.graph.safety.sandbox import RemoteRefused, check_graphs, check_query, check_update
 from conflictkg.graph.store import QueryError
 
 from .auth import require_update_token

@@ -1,7 +1,7 @@
 """``POST /api/validate``: the SHACL report of a body of RDF, as the store would be with it added.
 
 Nothing is stored. Bodies in any format of :mod:`.rdfbody` are read by the store's own parsers
-after the checks of :mod:`conflictkg.graph.guard`; a JSON-LD ``@context`` is never fetched
+after the checks of :mod:`conflictkg.graph.safety.guard`; a JSON-LD ``@context`` is never fetched
 (pyoxigraph resolves no remote context) and RDF/XML may declare no external entity, so a body
 cannot make the server reach out. Ill-typed literals are reported like the shapes' violations.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
-from conflictkg.graph.guard import TooDeep, UnsafeInput
+from conflictkg.graph.safety.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
-from conflictkg.graph.report import ValidationError
+from conflictkg.graph.shacl.report import ValidationError
 
 from .errors import Problem
 from .rdfbody import UPLOAD_BASE, rdf_body

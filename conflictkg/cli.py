@@ -13,19 +13,19 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from conflictkg.graph.accusations import accusations as graph_accusations
-from conflictkg.graph.actors import ACTOR_TYPES
-from conflictkg.graph.actors import actor as graph_actor
-from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.domain.accusations import accusations as graph_accusations
+from conflictkg.graph.domain.actors import ACTOR_TYPES
+from conflictkg.graph.domain.actors import actor as graph_actor
+from conflictkg.graph.domain.actors import actors as graph_actors
 from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.entailment import ENTAILMENTS
-from conflictkg.graph.snapshot import snapshot_store
-from conflictkg.graph.source import article
+from conflictkg.graph.store.entailment import ENTAILMENTS
+from conflictkg.graph.exports.snapshot import snapshot_store
+from conflictkg.graph.domain.source import article
 from conflictkg.graph.store import QueryError, StoreError
-from conflictkg.graph.strikes import FilterError
-from conflictkg.graph.strikes import strikes as graph_strikes
-from conflictkg.graph.timeline import timeline as graph_timeline
-from conflictkg.graph.titfortat import chain as graph_chain
+from conflictkg.graph.domain.strikes import FilterError
+from conflictkg.graph.domain.strikes import strikes as graph_strikes
+from conflictkg.graph.domain.timeline import timeline as graph_timeline
+from conflictkg.graph.domain.titfortat import chain as graph_chain
 
 STORE_HELP = "memory (default), oxigraph:PATH, rdflib or sparql:URL[;update=URL] (env CONFLICTKG_STORE)"
 

@@ -10,7 +10,7 @@ import click
 
 from conflictkg.cli import main, print_table
 from conflictkg.graph.bench import SUITES, run_bench
-from conflictkg.graph.synth import write_events
+from conflictkg.graph.domain.synth import write_events
 
 
 @main.command()

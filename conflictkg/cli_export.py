@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from conflictkg.cli import main, open_dataset_or_exit, store_option
-from conflictkg.graph.export import EXPORTS, export
-from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import show_progress
+from conflictkg.graph.exports.export import EXPORTS, export
+from conflictkg.graph.write.gate import Refused
+from conflictkg.graph.write.load import show_progress
 from conflictkg.graph.store import StoreError
 
 

@@ -2,7 +2,7 @@
 
 One process with threads, whatever ``--workers`` says: the store lives in that process, so a
 write is seen by the very next request on any thread. /sparql queries run in executor processes
-it starts (:mod:`conflictkg.graph.executor`: forked for a store in memory, spawned over a
+it starts (:mod:`conflictkg.graph.store.executor`: forked for a store in memory, spawned over a
 checkpoint for one on disk), so that a query past its time can be killed.
 The worker (:mod:`conflictkg.worker`) cuts off a client that takes more than
 ``$CONFLICTKG_READ_TIMEOUT`` seconds to send a request.
@@ -17,8 +17,8 @@ from pathlib import Path
 import click
 
 from conflictkg.cli import main, store_option
-from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import show_progress
+from conflictkg.graph.write.gate import Refused
+from conflictkg.graph.write.load import show_progress
 from conflictkg.graph.store import StoreError, open_store
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from conflictkg.cli import main, open_dataset_or_exit, store_option
-from conflictkg.graph.gate import Refused
+from conflictkg.graph.write.gate import Refused
 from conflictkg.graph.store import StoreError
-from conflictkg.graph.report import ValidationError
+from conflictkg.graph.shacl.report import ValidationError
 
 
 @main.command()

@@ -25,7 +25,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .synth import write_events
+from .domain.synth import write_events
 
 #: Modules that may define more suites; absent ones are skipped.
 OPTIONAL_SUITES = ("conflictkg.graph.bench_validate", "conflictkg.graph.bench_store",
@@ -153,10 +153,10 @@ class _Recorder:
 
 @suite("queries")
 def _queries(ctx: Context) -> list[dict]:
-    from .accusations import accusations
-    from .names import label_index
+    from .domain.accusations import accusations
+    from .domain.names import label_index
     from .store import open_store
-    from .strikes import strikes
+    from .domain.strikes import strikes
 
     store = open_store("memory")
     store.load(ctx.data, ox.RdfFormat.N_TRIPLES)

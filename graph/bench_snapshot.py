@@ -7,8 +7,8 @@ import io
 import pyoxigraph as ox
 
 from .bench import Context, row, suite
-from .export import export
-from .snapshot import canonical_id
+from .exports.export import export
+from .exports.snapshot import canonical_id
 from .store import open_store
 
 

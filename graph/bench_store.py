@@ -53,9 +53,9 @@ LOAD_GOAL, QUERY_GOAL = 2.0, 1.5
 
 
 def _domain(name: str) -> Callable:
-    from .accusations import accusations
-    from .queries import run_stored
-    from .strikes import strikes
+    from .domain.accusations import accusations
+    from .domain.queries import run_stored
+    from .domain.strikes import strikes
 
     return {
         "strikes(country=Syria)": lambda s: strikes(s, country="Syria"),
@@ -149,7 +149,7 @@ def _memory_row(name: str, ours: dict, ref: dict, triples: int, reference: str) 
 
 
 def _query_rows(ctx: Context, store, events: int, backend: str) -> list[dict]:
-    from .names import label_index
+    from .domain.names import label_index
 
     label_index(store)  # built once per store generation; not what is measured
     rows = []
@@ -239,7 +239,7 @@ def _serve_row(spec: str, events: int, triples: int, log: Path) -> dict:
 def store_rows(ctx: Context, events: int, tmp: Path) -> list[dict]:
     """Every row of the suite at one size."""
     from .store import open_store
-    from .synth import write_events
+    from .domain.synth import write_events
 
     data, seed = tmp / f"events-{events}.nt", tmp / "seed.nt"
     with open(data, "w", encoding="utf-8", newline="\n") as out:

@@ -18,10 +18,10 @@ import statistics
 import pyoxigraph as ox
 
 from .bench import Context, measure_forked, row, suite
-from .gate import load_checked
+from .write.gate import load_checked
 from .store import open_store
-from .synth import inject_faults, write_events
-from .validation import validate
+from .domain.synth import inject_faults, write_events
+from .shacl.validation import validate
 
 #: The issue's budget for one validated event written into a million.
 ONE_EVENT_BUDGET_S = 0.05

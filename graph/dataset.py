@@ -29,11 +29,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from . import entailment
-from .executor import Answer, QueryPool, evaluate
-from .gate import check, load_checked, update_checked
-from .guard import DEFAULT_DEPTH
-from .report import Report
+from .store import entailment
+from .store.executor import Answer, QueryPool, evaluate
+from .write.gate import check, load_checked, update_checked
+from .safety.guard import DEFAULT_DEPTH
+from .shacl.report import Report
 from .store import Store, open_store
 
 
@@ -161,20 +161,20 @@ class Dataset:
     def load_files(self, paths: list[Path], *, engine: str = "fast", progress: bool = False,
                    alone: bool = False) -> int:
         """Add RDF files or ACLED-style CSV, all or nothing (see :func:`.load.load_files`)."""
-        from .load import load_files
+        from .write.load import load_files
 
         return load_files(self._store, paths, engine=engine, progress=progress, alone=alone)
 
     def check(self, sources=None, *, engine: str = "fast") -> Report:
         """The SHACL report of the data as it is, or as it would be with ``sources`` added."""
         if sources is None:
-            from .validation import validate
+            from .shacl.validation import validate
 
             return validate(self._store, engine=engine)
         return check(self._store, sources, engine=engine, max_depth=self.max_depth)
 
     def check_files(self, paths: list[Path], *, engine: str = "fast", progress: bool = False) -> Report:
-        from .load import check_files
+        from .write.load import check_files
 
         return check_files(self._store, paths, engine=engine, progress=progress)
 

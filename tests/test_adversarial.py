@@ -14,7 +14,7 @@ import pytest
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.snapshot import write_snapshot
+from conflictkg.graph.exports.snapshot import write_snapshot
 
 PROBLEM = "application/problem+json"
 TOKEN = "adversarial-token"

@@ -19,10 +19,10 @@ import pytest
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.gate import Refused
-from conflictkg.graph.load import load_files
+from conflictkg.graph.write.gate import Refused
+from conflictkg.graph.write.load import load_files
 from conflictkg.graph.oxigraph_server import oxigraph_server
-from conflictkg.graph.snapshot import canonical_id
+from conflictkg.graph.exports.snapshot import canonical_id
 from conflictkg.graph.store import open_store, rdf_format
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"

@@ -10,9 +10,9 @@ import conflictkg.api
 import conflictkg.graph
 
 MODULES = sorted(
-    f"{package.__name__}.{info.name}"
+    info.name
     for package in (conflictkg.graph, conflictkg.api)
-    for info in pkgutil.iter_modules(package.__path__)
+    for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
 ) + ["conflictkg.api"]
 
 

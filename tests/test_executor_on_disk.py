@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from conflictkg.api import create_app
-from conflictkg.graph.executor import QueryPool
+from conflictkg.graph.store.executor import QueryPool
 from conflictkg.graph.store import open_store
 
 PROBLEM = "application/problem+json"

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 
 from conflictkg.cli import main
 from conflictkg.graph.store import open_store
-from conflictkg.graph.validation import validate
+from conflictkg.graph.shacl.validation import validate
 
 
 def _synth(runner, tmp_path, events: int):
@@ -87,7 +87,7 @@ def test_a_bulk_load_into_memory_keeps_the_named_graphs_and_counts_what_it_added
     store = open_store("memory")
     store.update(f"INSERT DATA {{ GRAPH <urn:kept> {{ <urn:a> <{EX}note> 'kept' }} }}")
     before, generation = len(store), store.generation
-    from conflictkg.graph.load import load_files
+    from conflictkg.graph.write.load import load_files
 
     added = load_files(store, [path])
     assert added == triples and len(store) == before + triples and store.generation > generation
@@ -145,7 +145,7 @@ def test_a_bulk_load_killed_part_way_is_undone_at_the_next_opening(runner, tmp_p
 # -- big loads into an on-disk store held alone: written while checked ---------------------------
 
 def _spy_alongside(monkeypatch) -> list:
-    from conflictkg.graph import gate
+    from conflictkg.graph.write import gate
 
     calls = []
     real = gate._load_alongside

@@ -29,7 +29,7 @@ from conflictkg.graph.ontology import (
     ontology_ntriples,
     ontology_turtle,
 )
-from conflictkg.graph.source import ARTICLE_IRI
+from conflictkg.graph.domain.source import ARTICLE_IRI
 from conflictkg.graph.store import open_store
 from conflictkg.graph.vocab import CK, DCT, GEO, OWL, PROV, RDF, RDFS, SEM, SKOS, XSD
 

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.load import load_files
+from conflictkg.graph.write.load import load_files
 from conflictkg.graph.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]

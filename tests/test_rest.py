@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from conflictkg.graph.source import article
+from conflictkg.graph.domain.source import article
 
 PROBLEM = "application/problem+json"
 

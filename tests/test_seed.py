@@ -4,11 +4,11 @@ import copy
 
 import pytest
 
-from conflictkg.graph.accusations import accusations
-from conflictkg.graph.seed import SeedError, build_graph, load_seed_data
-from conflictkg.graph.source import article, mixed_script
+from conflictkg.graph.domain.accusations import accusations
+from conflictkg.graph.domain.seed import SeedError, build_graph, load_seed_data
+from conflictkg.graph.domain.source import article, mixed_script
 from conflictkg.graph.store import open_store
-from conflictkg.graph.strikes import strikes
+from conflictkg.graph.domain.strikes import strikes
 from conflictkg.graph.vocab import SPARQL_PREFIXES
 
 
@@ -93,7 +93,7 @@ def test_inconsistent_curation_stops_the_build(mutate, message):
 
 @pytest.fixture
 def fresh_cache(monkeypatch, tmp_path):
-    from conflictkg.graph import cache
+    from conflictkg.graph.store import seed_cache as cache
 
     monkeypatch.setenv("CONFLICTKG_CACHE_DIR", str(tmp_path / "cache"))
     cache.seed_ntriples.cache_clear()
@@ -102,8 +102,8 @@ def fresh_cache(monkeypatch, tmp_path):
 
 
 def test_the_seed_is_built_once_then_read_from_the_cache(fresh_cache):
-    from conflictkg.graph import cache
-    from conflictkg.graph.seed import build_seed_ntriples
+    from conflictkg.graph.store import seed_cache as cache
+    from conflictkg.graph.domain.seed import build_seed_ntriples
 
     built = cache.seed_ntriples()
     [kept] = fresh_cache.glob("seed-*.nt")
@@ -116,7 +116,7 @@ def test_the_seed_is_built_once_then_read_from_the_cache(fresh_cache):
 
 
 def test_an_edited_input_names_a_new_cache_file(fresh_cache, monkeypatch):
-    from conflictkg.graph import cache
+    from conflictkg.graph.store import seed_cache as cache
 
     cache.seed_ntriples()
     monkeypatch.setattr(cache.ox, "__version__", "0.0.0-another-engine")
@@ -127,7 +127,7 @@ def test_an_edited_input_names_a_new_cache_file(fresh_cache, monkeypatch):
 
 @pytest.mark.parametrize("setting", ["", "a file"])
 def test_no_cache_or_an_unusable_one_still_seeds_the_store(monkeypatch, tmp_path, setting):
-    from conflictkg.graph import cache
+    from conflictkg.graph.store import seed_cache as cache
 
     if setting:
         (tmp_path / "a file").write_text("not a folder")

@@ -19,7 +19,7 @@ import rdflib
 from rdflib.collection import Collection
 
 from conflictkg.graph.store import Store
-from conflictkg.graph.validation import SH, ValidationError, validate
+from conflictkg.graph.shacl.validation import SH, ValidationError, validate
 
 SUITE = Path(os.environ.get("CONFLICTKG_W3C_SHACL") or Path(__file__).parents[1] / ".cache" / "w3c" / "shacl-core")
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -11,11 +11,11 @@ from rdflib.collection import Collection
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.gate import Refused, check, load_checked, update_checked
+from conflictkg.graph.write.gate import Refused, check, load_checked, update_checked
 from conflictkg.graph.ontology import ontology_ntriples
 from conflictkg.graph.store import Store, open_store
-from conflictkg.graph.synth import inject_faults, write_events
-from conflictkg.graph.validation import SH, validate
+from conflictkg.graph.domain.synth import inject_faults, write_events
+from conflictkg.graph.shacl.validation import SH, validate
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -115,7 +115,7 @@ def _more_faults(store: Store) -> set:
 
 @pytest.mark.parametrize("plan", ["chosen", "from the focus nodes", "few candidates only"])
 def test_whole_graph_value_checks_give_the_same_report_by_either_plan(plan, monkeypatch):
-    from conflictkg.graph import validation
+    from conflictkg.graph.shacl import validation
 
     store, faults = _faulty_synthetic_store()
     faults |= _more_faults(store)

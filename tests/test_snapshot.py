@@ -9,7 +9,7 @@ import pytest
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.snapshot import canonical_id, write_snapshot
+from conflictkg.graph.exports.snapshot import canonical_id, write_snapshot
 from conflictkg.graph.store import open_store
 
 ASK_NEW = "ASK { <urn:new> <urn:p> 1 }"

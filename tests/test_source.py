@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from conflictkg.graph.source import article, fold_confusables, mixed_script
+from conflictkg.graph.domain.source import article, fold_confusables, mixed_script
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_8ab5812bc5fd3f74.txt"
 

@@ -10,8 +10,8 @@ import rdflib
 
 from conflictkg.api import create_app
 from conflictkg.cli import main
-from conflictkg.graph.executor import QueryPool
-from conflictkg.graph.sandbox import harden, no_network
+from conflictkg.graph.store.executor import QueryPool
+from conflictkg.graph.safety.sandbox import harden, no_network
 from conflictkg.graph.store import open_store
 
 PROBLEM = "application/problem+json"

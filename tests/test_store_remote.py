@@ -9,7 +9,7 @@ import pytest
 from conflictkg.api import create_app
 from conflictkg.cli import main
 from conflictkg.graph.store import StoreError, open_store
-from conflictkg.graph.store_sparql import SparqlStore
+from conflictkg.graph.store.sparql_backend import SparqlStore
 
 
 @pytest.fixture

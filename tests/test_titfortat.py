@@ -10,10 +10,10 @@ import pyoxigraph as ox
 import pytest
 
 from conflictkg.cli import main
-from conflictkg.graph.acled import export_acled, import_acled, rows
+from conflictkg.graph.domain.acled import export_acled, import_acled, rows
 from conflictkg.graph.ontology import ontology_ntriples
 from conflictkg.graph.store import open_store
-from conflictkg.graph.strikes import strikes
+from conflictkg.graph.domain.strikes import strikes
 
 
 def test_chain_between_iran_and_pakistan(client):

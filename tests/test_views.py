@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conflictkg.graph import analysis, draw, views
+from conflictkg.graph.networks import analysis, draw, views
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "explore.ipynb"
 IRAN, PAKISTAN = "https://w3id.org/conflictkg/id/actor/iran", "https://w3id.org/conflictkg/id/actor/pakistan"

@@ -16,9 +16,9 @@ import pyoxigraph as ox
 import pytest
 
 from conflictkg.cli import main
-from conflictkg.graph import entailment
-from conflictkg.graph.snapshot import canonical_id
-from conflictkg.graph.validation import validate
+from conflictkg.graph.store import entailment
+from conflictkg.graph.exports.snapshot import canonical_id
+from conflictkg.graph.shacl.validation import validate
 
 CK = "https://w3id.org/conflictkg/ontology#"
 EVENT = "https://w3id.org/conflictkg/id/event/"

@@ -1,0 +1,1 @@
+"""The domain: the source article, the seed, names, strikes, accusations, actors, timeline, tit-for-tat, escalation."""

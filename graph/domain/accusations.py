@@ -1,0 +1,68 @@
+"""Who accused whom: accusations with accuser, accused, allegation, what they are about,
+status and evidence — the ``/api/accusations`` answer.
+
+>>> from conflictkg.graph.store import open_store
+>>> store = open_store("memory")
+>>> sorted({a["accused"]["label"] for a in accusations(store, accuser="Iran")})[:3]
+['Israel', 'Jaish al Adl', 'Mossad']
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .evidence import evidence_rows
+from .names import label_index, resolve, values_clause
+from ..store import Store
+from ..vocab import SPARQL_PREFIXES, local_id
+
+
+def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None) -> str:
+    """The SPARQL pattern binding ``?e`` to the accusations the filters select."""
+    lines = ["?e a/rdfs:subClassOf* ck:Accusation ; ck:accuser ?accuser ; ck:accused ?accused ."]
+    for var, text in (("accuser", accuser), ("accused", accused)):
+        nodes = resolve(store, text, var)
+        if nodes is not None:
+            lines.append(values_clause(var, nodes))
+    return "{ SELECT DISTINCT ?e WHERE { " + "\n".join(lines) + " } }"
+
+
+_SCALARS = SPARQL_PREFIXES + """
+SELECT ?e ?label ?date ?accuser ?accused ?allegation ?status WHERE {
+  %s
+  ?e rdfs:label ?label ; ck:accuser ?accuser ; ck:accused ?accused .
+  OPTIONAL { ?e ck:date ?date }
+  OPTIONAL { ?e ck:allegation ?allegation }
+  OPTIONAL { ?e ck:status ?status }
+} ORDER BY (!BOUND(?date)) ?date ?e"""
+
+_ABOUT = SPARQL_PREFIXES + """
+SELECT ?e ?about ?label WHERE { %s ?e ck:about ?about . OPTIONAL { ?about rdfs:label ?label } }"""
+
+
+def accusations(store: Store, *, accuser: str | None = None, accused: str | None = None) -> list[dict]:
+    """Accusations, dated ones first in date order, as the design contract's objects."""
+    pattern = accusation_pattern(store, accuser=accuser, accused=accused)
+    index = label_index(store)
+    about: dict[str, list[dict]] = defaultdict(list)
+    for row in store.select(_ABOUT % pattern):
+        node = row["about"].value
+        about[row["e"].value].append({"id": local_id(node), "iri": node,
+                                      "label": row["label"].value if "label" in row else local_id(node)})
+    evidence = evidence_rows(store, pattern, "e")
+    out = []
+    for row in store.select(_SCALARS % pattern):
+        event = row["e"].value
+        out.append({
+            "id": local_id(event),
+            "iri": event,
+            "label": row["label"].value,
+            "date": row["date"].value if "date" in row else None,
+            "accuser": index.describe(row["accuser"].value),
+            "accused": index.describe(row["accused"].value),
+            "allegation": row["allegation"].value if "allegation" in row else None,
+            "about": sorted(about.get(event, []), key=lambda a: a["id"]),
+            "status": row["status"].value if "status" in row else "reported",
+            "evidence": evidence.get(event, []),
+        })
+    return out

@@ -1,0 +1,101 @@
+"""Actors: states, state forces, armed groups, persons and organizations, and an actor's profile.
+
+>>> from conflictkg.graph.store import open_store
+>>> store = open_store("memory")
+>>> [a["label"] for a in actors(store, type="person")][:2]
+['Abd Al-Malek Al-Rigi', 'Abdul Rahim Muslim Dost']
+>>> profile = actor(store, "Pakistan")
+>>> [s["date"] for s in profile["strikes"]["by"]], [s["date"] for s in profile["strikes"]["against"]]
+(['2024-01-18'], ['2024-01-16'])
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .accusations import accusations
+from .names import label_index
+from ..store import Store
+from .strikes import FilterError, strikes
+from ..vocab import CK, SPARQL_PREFIXES, WD, local_id
+
+#: The ``type=`` values of ``/api/actors`` and the classes they select.
+ACTOR_TYPES = {
+    "state": CK.State,
+    "state_force": CK.StateForce,
+    "armed_group": CK.ArmedGroup,
+    "person": CK.Person,
+    "organization": CK.Organization,
+}
+_TYPE_NAMES = {iri: name for name, iri in ACTOR_TYPES.items()}
+
+_DETAILS = SPARQL_PREFIXES + """
+SELECT ?a ?prop ?value WHERE {
+  VALUES ?prop { ck:role ck:memberOf ck:commands ck:designatedBy ck:affiliatedWith ck:predecessorOf ck:operatesIn owl:sameAs }
+  ?a ?prop ?value .
+  %s
+}"""
+
+_LINKS = {CK.memberOf: "member_of", CK.commands: "commands", CK.designatedBy: "designated_by",
+          CK.affiliatedWith: "affiliated_with", CK.predecessorOf: "predecessor_of", CK.operatesIn: "operates_in"}
+
+
+def _describe(store: Store, nodes: list[str]) -> list[dict]:
+    index = label_index(store)
+    details: dict[str, dict] = defaultdict(lambda: defaultdict(list))
+    if nodes:
+        values = "VALUES ?a { " + " ".join(f"<{n}>" for n in nodes) + " }"
+        for row in store.select(_DETAILS % values):
+            details[row["a"].value][row["prop"].value].append(row["value"].value)
+    out = []
+    for node in nodes:
+        kinds = sorted(_TYPE_NAMES[t] for t in index.types.get(node, ()) if t in _TYPE_NAMES)
+        found = details.get(node, {})
+        item = {**index.describe(node), "type": kinds[0] if kinds else None}
+        if found.get(CK.role):
+            item["role"] = found[CK.role][0]
+        same = [v for v in found.get("http://www.w3.org/2002/07/owl#sameAs", []) if v.startswith(str(WD))]
+        if same:
+            item["wikidata"] = local_id(same[0].rsplit("/", 1)[-1])
+        for prop, key in _LINKS.items():
+            if found.get(prop):
+                item[key] = [index.describe(v, aliases=False) for v in sorted(found[prop])]
+        out.append(item)
+    return out
+
+
+def actors(store: Store, *, type: str | None = None) -> list[dict]:
+    """Every actor (or those of one type), sorted by label."""
+    if type and type not in ACTOR_TYPES:
+        raise FilterError(f"type: {type!r} is not one of {', '.join(ACTOR_TYPES)}")
+    index = label_index(store)
+    wanted = {ACTOR_TYPES[type]} if type else set(ACTOR_TYPES.values())
+    nodes = sorted((n for n, kinds in index.types.items() if kinds & wanted), key=lambda n: index.labels[n].casefold())
+    return _describe(store, nodes)
+
+
+def find_actor(store: Store, text: str) -> str | None:
+    """The one actor ``text`` names (IRI, id, label or alias), or None."""
+    index = label_index(store)
+    found = [n for n in index.match(text) if index.types.get(n, set()) & set(ACTOR_TYPES.values())]
+    return found[0] if len(found) == 1 else None
+
+
+def actor(store: Store, text: str) -> dict | None:
+    """An actor's profile: who it is, the strikes it made and suffered, the accusations it made and received."""
+    node = find_actor(store, text)
+    if node is None:
+        return None
+    against = {s["id"]: s for s in strikes(store, country=node)}
+    against.update({s["id"]: s for s in strikes(store, target=node)})
+    return {
+        "actor": _describe(store, [node])[0],
+        "strikes": {
+            "by": strikes(store, perpetrator=node),
+            "against": sorted(against.values(), key=lambda s: (s["date"], s["id"])),
+        },
+        "accusations": {
+            "made": accusations(store, accuser=node),
+            "received": accusations(store, accused=node),
+        },
+    }

@@ -1,0 +1,61 @@
+"""The escalation ladder: each event scored on the Goldstein scale through its CAMEO code.
+
+The ontology gives every event class a CAMEO code (``ck:cameoCode``); ``graph/goldstein.csv``
+maps codes to the published Goldstein values (-10 war … +10 full cooperation). An event of
+two classes (a missile *and* drone strike, an arrest *and* execution) takes the more intense
+(lower) score; a code missing from the table falls back to its two-digit root.
+
+>>> goldstein("195"), goldstein("1951"), goldstein("087")
+(-10.0, -10.0, 9.0)
+>>> from conflictkg.graph.store import open_store
+>>> scores = event_scores(open_store("memory"))
+>>> scores["https://w3id.org/conflictkg/id/event/2024-01-19-iran-pakistan-agree-to-de-escalate"]
+('087', 9.0)
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+
+from ..store import Store
+from ..vocab import SPARQL_PREFIXES
+
+
+@lru_cache(maxsize=1)
+def goldstein_table() -> dict[str, float]:
+    text = resources.files("conflictkg.graph.domain").joinpath("goldstein.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {row["cameo"]: float(row["goldstein"]) for row in rows}
+
+
+def goldstein(code: str) -> float | None:
+    """The Goldstein value of a CAMEO code, or of the nearest code above it."""
+    table = goldstein_table()
+    for length in range(len(code), 1, -1):
+        if code[:length] in table:
+            return table[code[:length]]
+    return None
+
+
+# The most specific classes of each event: those with no subclass among the event's own types.
+_CODES = SPARQL_PREFIXES + """
+SELECT ?e ?code WHERE {
+  ?e a ?class . ?class ck:cameoCode ?code .
+  FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf+ ?class . FILTER(?sub != ?class) }
+}"""
+
+
+def event_scores(store: Store) -> dict[str, tuple[str, float]]:
+    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class."""
+    out: dict[str, tuple[str, float]] = {}
+    for row in store.select(_CODES):
+        code = row["code"].value
+        score = goldstein(code)
+        if score is None:
+            continue
+        event = row["e"].value
+        if event not in out or score < out[event][1]:
+            out[event] = (code, score)
+    return out

@@ -1,0 +1,91 @@
+"""The timeline: every dated event in date order, with who acted against whom and what it answers.
+
+>>> from conflictkg.graph.store import open_store
+>>> events = timeline(open_store("memory"))
+>>> pakistan = next(e for e in events if e["id"] == "2024-01-18-pakistan-strikes-sistan-baluchestan")
+>>> pakistan["kind"], pakistan["responds_to"]
+('attack', ['2024-01-16-iran-strikes-koh-e-sabz'])
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .escalation import event_scores
+from .names import label_index
+from ..store import Store
+from ..vocab import CK, SPARQL_PREFIXES, local_id
+
+#: The top event classes and the ``kind`` the API names them by.
+KINDS = {CK.Attack: "attack", CK.SpeechAct: "speech_act", CK.DiplomaticAction: "diplomatic_action",
+         CK.Coercion: "coercion"}
+
+_EVENTS = SPARQL_PREFIXES + """
+SELECT ?e ?date ?label ?status ?top WHERE {
+  ?e ck:date ?date ; rdfs:label ?label .
+  OPTIONAL { ?e ck:status ?status }
+  OPTIONAL { ?e a/rdfs:subClassOf* ?top . VALUES ?top { %s } }
+} ORDER BY STR(?date) ?e""" % " ".join(f"<{k}>" for k in KINDS)
+
+_TYPES = SPARQL_PREFIXES + """
+SELECT ?e ?type WHERE { ?e ck:date ?date ; a ?type . FILTER(STRSTARTS(STR(?type), STR(ck:))) }"""
+
+_PARTIES = SPARQL_PREFIXES + """
+SELECT ?e ?side ?who WHERE {
+  VALUES (?p ?side) { (ck:perpetrator "by") (ck:accuser "by") (ck:actor "by")
+                      (ck:country "against") (ck:accused "against") (ck:counterpart "against") }
+  ?e ck:date ?date ; ?p ?who .
+}"""
+
+_RESPONSES = SPARQL_PREFIXES + """
+SELECT ?e ?other ?status WHERE {
+  ?e ck:date ?date .
+  { ?e ck:respondsTo ?other . BIND("reported" AS ?status) }
+  UNION
+  { ?c ck:claimAbout ?e ; ck:claimProperty ck:respondsTo ; ck:claimValue ?other ; ck:status ?status .
+    FILTER(?status != "reported") }
+}"""
+
+
+def timeline(store: Store) -> list[dict]:
+    """Dated events in date order (a year-only date sorts before the days of that year)."""
+    index = label_index(store)
+    types: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_TYPES):
+        types[row["e"].value].add(row["type"].value.rsplit("#", 1)[-1])
+    parties: dict[str, dict[str, list]] = defaultdict(lambda: {"by": [], "against": []})
+    for row in store.select(_PARTIES):
+        who = index.describe(row["who"].value, aliases=False)
+        side = parties[row["e"].value][row["side"].value]
+        if who not in side:
+            side.append(who)
+    responds: dict[str, list[str]] = defaultdict(list)
+    reading: dict[str, list[dict]] = defaultdict(list)
+    for row in store.select(_RESPONSES):
+        other, status = local_id(row["other"].value), row["status"].value
+        if status == "reported":
+            responds[row["e"].value].append(other)
+        else:
+            reading[row["e"].value].append({"id": other, "status": status})
+    scores = event_scores(store)
+    out: dict[str, dict] = {}
+    for row in store.select(_EVENTS):
+        event = row["e"].value
+        if event in out:  # an event typed under two top classes keeps the first
+            continue
+        out[event] = {
+            "id": local_id(event),
+            "iri": event,
+            "date": row["date"].value,
+            "kind": KINDS.get(row["top"].value, "event") if "top" in row else "event",
+            "types": sorted(types.get(event, ())),
+            "label": row["label"].value,
+            "status": row["status"].value if "status" in row else "reported",
+            "by": sorted(parties[event]["by"], key=lambda a: a["id"]),
+            "against": sorted(parties[event]["against"], key=lambda a: a["id"]),
+            "responds_to": sorted(responds.get(event, [])),
+            "responds_to_claims": sorted(reading.get(event, []), key=lambda r: r["id"]),
+            "cameo": scores[event][0] if event in scores else None,
+            "escalation": scores[event][1] if event in scores else None,
+        }
+    return list(out.values())

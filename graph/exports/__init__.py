@@ -1,0 +1,1 @@
+"""Exports, snapshots, diffs and the VoID description."""

@@ -1,0 +1,167 @@
+"""Pictures of the graph: networks (matplotlib and an offline pyvis page), a timeline and a map.
+
+Everything returns a matplotlib ``Figure`` (no pyplot state, so it works in scripts, tests and
+notebooks alike) or, for pyvis, the HTML text. Needs the ``viz`` extra (matplotlib, pyvis).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..domain.names import label_index
+from ..store import Store
+from ..domain.strikes import strikes
+from ..domain.timeline import timeline
+from ..vocab import SPARQL_PREFIXES
+
+TYPE_COLOURS = {"state": "#1f77b4", "state_force": "#17becf", "armed_group": "#d62728", "person": "#9467bd",
+                "organization": "#8c564b", "place": "#7f7f7f", "other": "#bcbd22"}
+RELATION_STYLES = {"struck": ("#d62728", "solid"), "attack": ("#d62728", "solid"),
+                   "accused": ("#ff7f0e", "dashed"), "speech_act": ("#ff7f0e", "dashed"),
+                   "diplomatic_action": ("#2ca02c", "dotted"), "coercion": ("#8c564b", "dashdot")}
+KIND_COLOURS = {"attack": "#d62728", "speech_act": "#ff7f0e", "diplomatic_action": "#2ca02c",
+                "coercion": "#8c564b", "event": "#7f7f7f"}
+
+
+def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: int = 7) -> Figure:
+    """The network: nodes coloured by actor type, edges styled by relation, width by count."""
+    fig = Figure(figsize=(11, 8), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_title(title or graph.graph.get("name", "network").capitalize())
+    if not graph:
+        ax.text(0.5, 0.5, "nothing to draw", ha="center", va="center")
+        return fig
+    pos = nx.spring_layout(nx.Graph(graph), seed=seed, k=1.6 / max(1, len(graph)) ** 0.5)
+    colours = [TYPE_COLOURS.get(graph.nodes[n].get("type", "other"), TYPE_COLOURS["other"]) for n in graph]
+    nx.draw_networkx_nodes(graph, pos, ax=ax, node_color=colours, node_size=520, alpha=0.9)
+    nx.draw_networkx_labels(graph, pos, ax=ax, labels={n: graph.nodes[n]["label"] for n in graph}, font_size=8)
+    counts: dict[tuple, int] = {}
+    for u, v, data in graph.edges(data=True):
+        counts[(u, v, data.get("relation", ""))] = counts.get((u, v, data.get("relation", "")), 0) + 1
+    for (u, v, relation), count in counts.items():
+        colour, style = RELATION_STYLES.get(relation, ("#7f7f7f", "solid"))
+        nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=[(u, v)], edge_color=colour, style=style,
+                               width=1 + count, arrows=True, arrowsize=14, connectionstyle="arc3,rad=0.12",
+                               node_size=520)
+    used_types = sorted({graph.nodes[n].get("type", "other") for n in graph})
+    used_relations = sorted({r for _, _, r in counts})
+    handles = [Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS.get(t, "#bcbd22"), label=t) for t in used_types]
+    handles += [Line2D([], [], color=RELATION_STYLES.get(r, ("#7f7f7f", "solid"))[0],
+                       linestyle=RELATION_STYLES.get(r, ("#7f7f7f", "solid"))[1], label=r) for r in used_relations]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    return fig
+
+
+def _vis_css() -> str:
+    return resources.files("pyvis").joinpath("templates/lib/vis-9.1.2/vis-network.css").read_text(encoding="utf-8")
+
+
+def pyvis_html(graph: nx.MultiDiGraph, *, height: str = "700px") -> str:
+    """An interactive page of the network that needs no network: every script and style inline."""
+    from pyvis.network import Network
+
+    net = Network(height=height, width="100%", directed=True, cdn_resources="in_line")
+    for node, data in graph.nodes(data=True):
+        net.add_node(node, label=data.get("label", node), title=f"{data.get('label', node)} ({data.get('type', '')})",
+                     color=TYPE_COLOURS.get(data.get("type", "other"), "#bcbd22"))
+    for u, v, data in graph.edges(data=True):
+        colour, style = RELATION_STYLES.get(data.get("relation", ""), ("#7f7f7f", "solid"))
+        net.add_edge(u, v, title=f"{data.get('date', '')} {data.get('label', '')}", color=colour,
+                     dashes=style != "solid")
+    html = net.generate_html()
+    # pyvis "in_line" still links Bootstrap from a CDN (layout only) and vis-network's CSS: drop one, inline the other
+    html = re.sub(r'<link[^>]+href="https?://[^"]+"[^>]*>', "", html)
+    html = re.sub(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>', "", html)
+    return html.replace("</head>", f"<style>{_vis_css()}</style></head>", 1)
+
+
+def write_pyvis(graph: nx.MultiDiGraph, path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(pyvis_html(graph), encoding="utf-8")
+    return path
+
+
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def timeline_figure(store: Store, *, date_from: str | None = None, date_to: str | None = None) -> Figure:
+    """Events on a time axis, one lane per kind, coloured by kind, with arrows for stated responses."""
+    events = [e for e in timeline(store) if _day(e["date"])
+              and (not date_from or e["date"] >= date_from) and (not date_to or e["date"] <= date_to)]
+    fig = Figure(figsize=(12, 6), layout="constrained")
+    ax = fig.add_subplot()
+    lanes = {kind: i for i, kind in enumerate(k for k in KIND_COLOURS if any(e["kind"] == k for e in events))}
+    position: dict[str, tuple] = {}
+    stacked: dict[tuple, int] = {}
+    for event in events:
+        day, lane = _day(event["date"]), lanes[event["kind"]]
+        offset = stacked.get((day, lane), 0)
+        stacked[(day, lane)] = offset + 1
+        y = lane + 0.13 * offset
+        position[event["id"]] = (day, y)
+        ax.scatter([day], [y], color=KIND_COLOURS[event["kind"]], s=60, zorder=3)
+    for event in events:
+        for other in event["responds_to"]:
+            if other in position:
+                ax.annotate("", xy=position[event["id"]], xytext=position[other],
+                            arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8,
+                                        "connectionstyle": "arc3,rad=0.25"})
+    ax.set_yticks(list(lanes.values()), [k.replace("_", " ") for k in lanes])
+    ax.set_title("Events by kind; arrows: the response the article reports")
+    fig.autofmt_xdate()
+    return fig
+
+
+_WKT = SPARQL_PREFIXES + "SELECT ?place ?wkt WHERE { ?place geo:hasGeometry/geo:asWKT ?wkt }"
+_POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.I)
+
+
+def strike_map(store: Store, *, date_from: str | None = None, date_to: str | None = None) -> Figure:
+    """Strikes at their places' coordinates, an arrow from each perpetrator state's centre (no tiles)."""
+    points = {}
+    for row in store.select(_WKT):
+        match = _POINT.search(row["wkt"].value)
+        if match:
+            points[row["place"].value] = (float(match.group(1)), float(match.group(2)))
+    index = label_index(store)
+    fig = Figure(figsize=(10, 7), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_title("Strikes (arrows from the perpetrator's country)")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_aspect("equal")
+    ax.grid(True, linewidth=0.3)
+    shown = [s for s in strikes(store, date_from=date_from, date_to=date_to)
+             if (s["target"] or {}).get("iri") in points]
+    if shown:  # frame the strikes; a far perpetrator (the United States) comes in from the edge
+        xs = [points[s["target"]["iri"]][0] for s in shown]
+        ys = [points[s["target"]["iri"]][1] for s in shown]
+        ax.set_xlim(min(xs) - 6, max(xs) + 6)
+        ax.set_ylim(min(ys) - 5, max(ys) + 5)
+    for n, strike in enumerate(shown):
+        place = strike["target"]["iri"]
+        x, y = points[place]
+        ax.scatter([x], [y], color="#d62728", s=40 + 4 * (strike["fatalities"] or 0) ** 0.5 * 10, alpha=0.7, zorder=3)
+        ax.annotate(f"{strike['target']['label']} {strike['date']}", (x, y), fontsize=7,
+                    xytext=(5, 10 - 9 * (n % 3)), textcoords="offset points", annotation_clip=True)
+        for perp in strike["perpetrators"]:
+            if perp["iri"] in points and perp["iri"] != place:
+                px, py = points[perp["iri"]]
+                ax.annotate("", xy=(x, y), xytext=(px, py),
+                            arrowprops={"arrowstyle": "->", "color": "#555555", "alpha": 0.6, "lw": 0.8})
+                ax.scatter([px], [py], color=TYPE_COLOURS["state"], s=25, zorder=2)
+                ax.annotate(index.labels.get(perp["iri"], ""), (px, py), fontsize=8, color=TYPE_COLOURS["state"],
+                            annotation_clip=True)
+    return fig

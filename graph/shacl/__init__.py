@@ -1,0 +1,1 @@
+"""SHACL: the shapes compiled to SPARQL, the reference engine's adapter, the report."""

@@ -1,0 +1,133 @@
+"""RDFS entailment kept at write time: the consequences of each write are stored beside it.
+
+The asserted triples live in the default graph. What RDFS adds to them lives in one system graph,
+:data:`ENTAILED`, holding only triples the default graph does not assert itself (so the two
+together hold each triple once). Two rules:
+
+- rdfs9: ``?x a ?C`` and ``?C rdfs:subClassOf+ ?D`` give ``?x a ?D`` — asking for
+  ``ck:Attack`` finds missile strikes and bombings, ``ck:Actor`` finds states and persons;
+- rdfs7: ``?s ?p ?o`` and ``?p rdfs:subPropertyOf+ ?q`` give ``?s ?q ?o`` — ``ck:actor`` finds
+  accusers, ``sem:hasActor`` perpetrators.
+
+Off: domain and range typing (rdfs2/3: the ontology's union classes would type every node with
+helper classes), OWL-RL (``owl:sameAs`` smushing would merge our actors with Wikidata's IRIs).
+
+Every rule derives a triple about the subject of the triples it reads, so a write changes the
+entailed triples of the subjects it writes about and of no others: :func:`changes` recomputes
+those, and the write path commits them with the write itself. A write that changes the class or
+property tree changes what every subject entails: :func:`rebuild` starts over.
+
+A query sees the entailed triples when it reads the default graph together with
+:data:`ENTAILED` (:func:`dataset`); the system graph never appears among the named graphs, in a
+dump, a snapshot or an export.
+
+>>> from conflictkg.graph.store import open_store
+>>> store = open_store("memory")
+>>> kerman = "<https://w3id.org/conflictkg/id/event/2024-01-03-kerman-bombings>"
+>>> ask = f"ASK {{ {kerman} a <https://w3id.org/conflictkg/ontology#Attack> }}"
+>>> store.ask(ask), store.ask(ask, entailment="rdfs")
+(False, True)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from ..vocab import RDF, RDFS
+
+#: The system graph holding the entailed triples.
+ENTAILED = "urn:conflictkg:entailed"
+ENTAILED_GRAPH = ox.NamedNode(ENTAILED)
+#: The values of the ``entailment`` option of /sparql and ``conflictkg query``.
+ENTAILMENTS = ("rdfs", "none")
+
+_TYPE = ox.NamedNode(RDF.type)
+#: The predicates whose triples make the class and property trees.
+TREE = (ox.NamedNode(RDFS.subClassOf), ox.NamedNode(RDFS.subPropertyOf))
+
+_RULES = (
+    "INSERT {{ GRAPH <{g}> {{ ?x a ?super }} }} WHERE {{ ?c <{sc}>+ ?super . ?x a ?c "
+    "FILTER (isIRI(?super) && ?super != ?c) FILTER NOT EXISTS {{ ?x a ?super }} }}",
+    "INSERT {{ GRAPH <{g}> {{ ?s ?super ?o }} }} WHERE {{ ?p <{sp}>+ ?super . ?s ?p ?o "
+    "FILTER (isIRI(?super) && ?super != ?p) FILTER NOT EXISTS {{ ?s ?super ?o }} }}",
+)
+
+
+class Hierarchy:
+    """Every class's and property's strict super-classes and super-properties (IRIs only), read
+    from a store's default graph."""
+
+    def __init__(self, store) -> None:
+        self.classes = self._closure(store, RDFS.subClassOf)
+        self.properties = self._closure(store, RDFS.subPropertyOf)
+
+    @staticmethod
+    def _closure(store, predicate: str) -> dict:
+        supers: dict = defaultdict(set)
+        for row in store.query(f"SELECT ?a ?b WHERE {{ ?a <{predicate}>+ ?b FILTER (isIRI(?b) && ?a != ?b) }}"):
+            supers[row[0]].add(row[1])
+        return dict(supers)
+
+    def entailed_by(self, subject, asserted: Iterable[tuple]) -> set[tuple]:
+        """The (predicate, object) pairs the rules derive for ``subject`` from its asserted pairs,
+        less those asserted."""
+        asserted = set(asserted)
+        found = set()
+        for predicate, value in asserted:
+            if predicate == _TYPE:
+                found.update((_TYPE, c) for c in self.classes.get(value, ()))
+            found.update((p, value) for p in self.properties.get(predicate, ()))
+        return found - asserted
+
+
+def touches_tree(quads: Iterable[ox.Quad]) -> bool:
+    """Whether any of ``quads`` is a sub-class or sub-property triple."""
+    return any(q.predicate in TREE for q in quads)
+
+
+def changes(after, before, subjects: Iterable) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    """The entailed quads to remove and to add for ``subjects``, once the default graph reads as
+    ``after`` (a store): ``before`` is the store whose :data:`ENTAILED` graph holds them now."""
+    hierarchy = Hierarchy(after)
+    removed, added = [], []
+    for subject in subjects:
+        asserted = {(q.predicate, q.object) for q in after.quads_for_pattern(subject, None, None, ox.DefaultGraph())}
+        want = hierarchy.entailed_by(subject, asserted)
+        have = {(q.predicate, q.object) for q in before.quads_for_pattern(subject, None, None, ENTAILED_GRAPH)}
+        removed += [ox.Quad(subject, p, o, ENTAILED_GRAPH) for p, o in have - want]
+        added += [ox.Quad(subject, p, o, ENTAILED_GRAPH) for p, o in want - have]
+    return removed, added
+
+
+def rebuild(engine: ox.Store) -> None:
+    """Compute the :data:`ENTAILED` graph of a pyoxigraph store anew, from its default graph."""
+    engine.remove_graph(ENTAILED_GRAPH)
+    for rule in _RULES:
+        engine.update(rule.format(g=ENTAILED, sc=RDFS.subClassOf, sp=RDFS.subPropertyOf))
+
+
+def choose(entailment: str | None, *, entails: bool) -> str:
+    """The entailment a query is read under: ``entailment`` if the store can give it, by default
+    ``rdfs`` where the store keeps it (its own stores) and ``none`` elsewhere (a remote engine).
+
+    >>> choose(None, entails=True), choose("none", entails=True), choose(None, entails=False)
+    ('rdfs', 'none', 'none')
+    """
+    if entailment is None:
+        return "rdfs" if entails else "none"
+    if entailment not in ENTAILMENTS:
+        raise ValueError(f"entailment: {entailment!r} is not one of {', '.join(ENTAILMENTS)}")
+    if entailment == "rdfs" and not entails:
+        raise ValueError("entailment: rdfs is kept by conflictkg's own stores, not by a remote engine; "
+                         "use the engine's own reasoning, or rdfs:subClassOf* in the query")
+    return entailment
+
+
+def dataset(entailment: str) -> dict:
+    """How a query reads the store under ``entailment``: which graphs make its default graph."""
+    if entailment not in ENTAILMENTS:
+        raise ValueError(f"entailment: {entailment!r} is not one of {', '.join(ENTAILMENTS)}")
+    return {"default_graph": [ox.DefaultGraph(), ENTAILED_GRAPH]} if entailment == "rdfs" else {}

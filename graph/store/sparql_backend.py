@@ -1,0 +1,189 @@
+"""The ``sparql:`` store: a remote SPARQL 1.1 engine (Oxigraph server, Apache Jena Fuseki, Virtuoso).
+
+``sparql:QUERY_URL[;update=UPDATE_URL]``. Every query is sent to the engine over the SPARQL 1.1
+Protocol and its answer read back into pyoxigraph result objects, so the REST API, exports and the
+validator work as on the embedded store while the engine does the work: nothing pulls the graph
+except a dump (``export``) or a check of the whole graph that a write needs.
+
+Without ``update=``, the update URL is the query URL with a final ``/query`` replaced by
+``/update`` (Oxigraph server's and Fuseki's layout), or the query URL itself.
+
+Writes (``INSERT DATA`` for loads) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
+that is set, so a remote conflictkg server accepts them too.
+
+>>> SparqlStore.from_spec("sparql:http://127.0.0.1:7878/query").update_url
+'http://127.0.0.1:7878/update'
+>>> SparqlStore.from_spec("sparql:http://h/ds/sparql;update=http://h/ds/update").update_url
+'http://h/ds/update'
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+import requests
+
+from ..auth import bearer_headers
+from .entailment import choose
+from . import (ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, _data_update, _has_blank,
+                    triples_result)
+
+_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
+           "application/sparql-results+xml;q=0.7")
+#: How long a request from the library (not a user's query) may take before it is an error.
+DEFAULT_TIMEOUT = 600.0
+_CONNECT_TIMEOUT = 10.0
+
+
+class SparqlStore(ForeignStore):
+    """A :class:`~.store.Store` whose data lives in a SPARQL 1.1 engine elsewhere."""
+
+    remote = True
+    #: the engine elsewhere may be written by others: what RDFS entails is left to it
+    entails = False
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, spec: str | None = None) -> None:
+        super().__init__(None, spec or f"sparql:{query_url}")
+        self.query_url = query_url
+        self.update_url = update_url or _update_url(query_url)
+        self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
+
+    @classmethod
+    def from_spec(cls, spec: str) -> "SparqlStore":
+        body = spec.split(":", 1)[1]
+        url, *options = body.split(";")
+        settings = {}
+        for option in options:
+            key, sep, value = option.partition("=")
+            if not sep or key.strip() != "update" or not value.strip():
+                raise StoreError(f"unknown option {option!r} in {spec!r}: use sparql:URL[;update=URL]")
+            settings[key.strip()] = value.strip()
+        if not url.startswith(("http://", "https://")):
+            raise StoreError(f"sparql: needs an http(s) URL, e.g. sparql:http://127.0.0.1:7878/query (got {url!r})")
+        return cls(url, settings.get("update"), spec=spec)
+
+    # -- HTTP ----------------------------------------------------------------------------
+
+    @property
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def _post(self, url: str, data: dict, headers: dict, timeout: float | None) -> requests.Response:
+        read = timeout if timeout is not None else DEFAULT_TIMEOUT
+        try:
+            response = self._session.post(url, data=data, headers=headers, timeout=(_CONNECT_TIMEOUT, read))
+        except requests.Timeout:
+            if timeout is not None:
+                raise QueryTimeout(timeout) from None
+            raise StoreError(f"{url} did not answer within {read:g} s") from None
+        except requests.RequestException as exc:
+            raise StoreError(f"cannot reach the SPARQL engine at {url}: {exc}") from exc
+        if response.status_code in (400, 422):
+            raise QueryError(f"the engine refused it: {response.text.strip()[:1000]}")
+        if response.status_code >= 300:
+            raise StoreError(f"{url} answered {response.status_code}: {response.text.strip()[:300]}")
+        return response
+
+    # -- reading -------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, default_graph=None, named_graphs=None, union_default_graph=False,
+              base_iri=None, timeout=None, entailment=None) -> QueryResult:
+        choose(entailment or "none", entails=False)  # a remote engine is read as it is
+        data: dict = {"query": sparql}
+        if default_graph is not None:
+            if any(isinstance(g, ox.DefaultGraph) for g in default_graph):
+                raise QueryError("a remote engine cannot be asked for its default graph by name")
+            data["default-graph-uri"] = [_iri(g) for g in default_graph]
+        if named_graphs is not None:
+            data["named-graph-uri"] = [_iri(g) for g in named_graphs]
+        if union_default_graph:
+            data["union-default-graph"] = ""  # Oxigraph server's; other engines ignore it
+        response = self._post(self.query_url, data, {"Accept": _ACCEPT}, timeout)
+        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+        try:
+            if results_format is not None:
+                return ox.parse_query_results(response.content, format=results_format)
+            rdf_format = ox.RdfFormat.from_media_type(media) if media else None
+            if rdf_format is None:
+                raise StoreError(f"the engine answered in {media or 'an unnamed format'}, which is not SPARQL results")
+            return triples_result(ox.parse(response.content, format=rdf_format))
+        except SyntaxError as exc:
+            raise StoreError(f"the engine's answer cannot be read: {exc}") from exc
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        terms = [subject, predicate, object]
+        pattern = " ".join(str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
+        if isinstance(graph, ox.DefaultGraph):
+            where = f"{{ {pattern} }}"
+        elif graph is not None:
+            where = f"{{ GRAPH {graph} {{ {pattern} }} }}"
+        else:
+            where = f"{{ {{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} }} }}"
+        for row in self.query(f"SELECT * WHERE {where}"):
+            s, p, o = (t if t is not None else row[v] for t, v in zip(terms, "spo"))
+            g = graph if graph is not None else row["g"]
+            yield ox.Quad(s, p, o, g if g is not None else ox.DefaultGraph())
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return [row[0] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+
+    def contains_named_graph(self, graph: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+
+    def __len__(self) -> int:
+        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(rows))[0].value)
+
+    def is_empty(self) -> bool:
+        return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+
+    def update(self, sparql: str) -> None:
+        with self._write_lock, self._changing:
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **bearer_headers()}
+            self._post(self.update_url, {"update": sparql}, headers, None)
+            self.generation += 1
+
+    def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
+        """One ``INSERT DATA`` request: the engine applies it in one transaction."""
+        scratch = ox.Store()
+        scratch.bulk_extend(quads)
+        blocks = [scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
+        for graph in scratch.named_graphs():
+            triples = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+            blocks.append(f"GRAPH {graph} {{\n{triples}}}\n")
+        # N-Triples lines are SPARQL triples as they stand: terms, escapes and all
+        self.update("INSERT DATA {\n" + "".join(blocks) + "}")
+
+    def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
+        if not removed:
+            return self.add_quads(added)
+        if any(_has_blank(q) for q in (*removed, *added)):
+            raise StoreError("a remote engine cannot be told which blank nodes to remove")
+        self.update(_data_update(removed, added))
+
+    def remove_graph(self, graph: str) -> None:
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def flush(self) -> None:
+        """Nothing to do: the engine made each request durable (or not) before it answered."""
+
+    @property
+    def inner(self):
+        raise StoreError(f"{self.spec} is a remote engine: there is no local pyoxigraph store")
+
+
+def _update_url(query_url: str) -> str:
+    base = query_url.rstrip("/")
+    return base[: -len("/query")] + "/update" if base.endswith("/query") else query_url
+
+
+def _iri(graph) -> str:
+    return graph if isinstance(graph, str) else graph.value
+
