@@ -21,9 +21,9 @@ from conflictkg.api import create_app
 from conflictkg.cli import main
 from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files
-from conflictkg.graph.oxigraph_server import oxigraph_server
 from conflictkg.graph.snapshot import canonical_id
 from conflictkg.graph.store import open_store, rdf_format
+from tests.support.oxigraph_server import oxigraph_server
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"
 GOOD = FIXTURES / "good-attack.ttl"            # conforms, with the seed too
@@ -389,7 +389,7 @@ def test_serve_over_an_oxigraph_server_with_files_loaded_first(serve, tmp_path):
     import subprocess
     import sys
 
-    from conflictkg.graph.oxigraph_server import free_port
+    from tests.support.oxigraph_server import free_port
 
     memory = open_store("memory")
     seeded = len(memory)

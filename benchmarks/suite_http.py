@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .bench import Context, suite
-from .store import open_store
+from conflictkg.graph.store import open_store
+
+from .runner import Context, suite
 
 AGGREGATE = ("PREFIX ck: <https://w3id.org/conflictkg/ontology#> SELECT (COUNT(?e) AS ?n) (SUM(?f) AS ?dead) "
              "WHERE {{ ?e ck:fatalities ?f . FILTER(?f > {k}) }}")
