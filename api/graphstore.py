@@ -16,6 +16,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
+from conflictkg.graph.formats import DATASET_TYPES, GRAPH_TYPES
 from conflictkg.graph.gate import Refused, load_checked
 from conflictkg.graph.guard import TooDeep, UnsafeInput
 from conflictkg.graph.store import StoreError
@@ -23,12 +24,10 @@ from conflictkg.graph.store import StoreError
 from .auth import require_update_token
 from .errors import Problem
 from .rdfbody import UPLOAD_BASE, rdf_body
-from .sparql import GRAPH_TYPES, negotiate
+from .sparql import negotiate
 from .store import get_store
 
 bp = Blueprint("graphstore", __name__)
-
-DATASET_TYPES = {"application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
 
 
 def _target() -> tuple[bool, str | None]:

@@ -17,6 +17,7 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.formats import CLI_GRAPH_NAMES, RESULT_NAMES
 from conflictkg.graph.reasoning import ENTAILMENTS, with_entailment
 from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
@@ -71,15 +72,6 @@ def _domain(call, store_spec: str, **kwargs):
 
 # -- query ---------------------------------------------------------------------------------
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS,
-}
-
 
 def read_query_text(text_or_file: str) -> str:
     """The query itself, or the contents of the file (``-`` for stdin) it names."""
@@ -97,7 +89,7 @@ def read_query_text(text_or_file: str) -> str:
 
 @main.command()
 @click.argument("sparql_or_file")
-@click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
+@click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_NAMES) | set(CLI_GRAPH_NAMES))]),
               default="table", show_default=True,
               help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
 @click.option("--entailment", type=click.Choice(ENTAILMENTS), default=None,
@@ -129,7 +121,7 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
         raise click.ClickException(f"bad SPARQL: {exc}") from exc
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
-        graph_fmt = GRAPH_FORMATS.get("ttl" if fmt == "table" else fmt)
+        graph_fmt = CLI_GRAPH_NAMES.get("ttl" if fmt == "table" else fmt)
         if graph_fmt is None:
             raise click.BadParameter(f"a graph result cannot be printed as {fmt}: use ttl, nt, nq, jsonld or xml")
         out.write(result.serialize(format=graph_fmt))
@@ -142,10 +134,10 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
         rows = [[row[c].value if row[c] is not None else "" for c in columns] for row in result]
         print_table(columns, rows)
         return
-    if fmt not in RESULT_FORMATS:
+    if fmt not in RESULT_NAMES:
         raise click.BadParameter(f"a {'boolean' if isinstance(result, ox.QueryBoolean) else 'SELECT'} result "
                                  f"cannot be printed as {fmt}: use table, json, xml, csv or tsv")
-    out.write(result.serialize(format=RESULT_FORMATS[fmt]))
+    out.write(result.serialize(format=RESULT_NAMES[fmt]))
 
 
 # -- the REST answers on the terminal ------------------------------------------------------------

@@ -36,7 +36,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .atomic import write_atomically
-from .store import Store, StoreError, open_store, rdf_format
+from .formats import rdf_format
+from .store import Store, StoreError, open_store
 from .vocab import SPARQL_PREFIXES
 
 SNAPSHOT_ID = re.compile(r"^[0-9a-f]{64}$")

@@ -22,7 +22,8 @@ from conflictkg.cli import main
 from conflictkg.graph.gate import Refused
 from conflictkg.graph.load import load_files
 from conflictkg.graph.snapshot import canonical_id
-from conflictkg.graph.store import open_store, rdf_format
+from conflictkg.graph.formats import rdf_format
+from conflictkg.graph.store import open_store
 from tests.support.oxigraph_server import oxigraph_server
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"
