@@ -19,6 +19,7 @@ from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
 from conflictkg.graph.formats import CLI_GRAPH_NAMES, RESULT_NAMES
 from conflictkg.graph.reasoning import ENTAILMENTS, with_entailment
+from conflictkg.graph.settings import SETTINGS, setting
 from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
 from conflictkg.graph.store import QueryError, StoreError, open_store
@@ -27,13 +28,18 @@ from conflictkg.graph.strikes import strikes as graph_strikes
 from conflictkg.graph.timeline import timeline as graph_timeline
 from conflictkg.graph.titfortat import chain as graph_chain
 
-STORE_HELP = "memory (default), oxigraph:PATH, rdflib or sparql:URL[;update=URL] (env CONFLICTKG_STORE)"
+STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]"
+
+
+def from_setting(name: str) -> dict:
+    """An option's default from setting ``name``: its environment variable, else the table's default."""
+    found = SETTINGS[name]
+    return {"default": lambda: setting(name), "show_default": f"${found.env} or {found.default}"}
 
 
 def store_option(func):
     """``--store SPEC``, shared by every verb that reads or writes the graph."""
-    return click.option("--store", "store_spec", envvar="CONFLICTKG_STORE", default="memory",
-                        show_default=True, help=f"Store: {STORE_HELP}.")(func)
+    return click.option("--store", "store_spec", **from_setting("STORE"), help=f"Store: {STORE_HELP}.")(func)
 
 
 def open_store_or_exit(spec: str, **kwargs):
@@ -96,7 +102,7 @@ def read_query_text(text_or_file: str) -> str:
               help="rdfs (default): query the graph with its RDFS closure (sub-classes, sub-properties); "
                    "none (default over sparql:): as stored.")
 @click.option("--snapshot", "snapshot_ref", metavar="ID", help="Answer as of this snapshot (an id or a prefix of one).")
-@click.option("--snapshots-dir", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots", show_default=True)
+@click.option("--snapshots-dir", **from_setting("SNAPSHOT_DIR"))
 @store_option
 def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | None, snapshots_dir: str,
           store_spec: str) -> None:

@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from .cache import seed_ntriples
 from .formats import rdf_format
+from .settings import setting
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 #: The named graph where earlier versions of the gate staged a write while it was checked: a store
@@ -371,7 +372,7 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
 
     ``seed=False`` leaves a new store empty.
     """
-    spec = spec or os.environ.get("CONFLICTKG_STORE") or "memory"
+    spec = spec or setting("STORE")
     if spec == "memory":
         store = Store(ox.Store(), spec)
         return seed_store(store) if seed else store
