@@ -1,6 +1,7 @@
 # make install: a .venv with the package (editable) and its dev + viz extras.
 # make serve:   the seed graph at http://127.0.0.1:$(PORT).
 # make test:    the whole suite (what .ci/run runs).
+# make bench:   the benchmark suite, from benchmarks/ (not part of the installed package).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -39,7 +40,7 @@ test: install
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/conflictkg bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .cache

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any, Mapping
 
 from flask import Flask
 
-from conflictkg.graph.safety.sandbox import harden
 from conflictkg.graph.dataset import Dataset
+from conflictkg.graph.safety.sandbox import harden
+from conflictkg.graph.settings import setting
 from conflictkg.graph.store import Store, open_store
 
 from . import errors, limits
@@ -25,8 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.from_mapping(
-        STORE=os.environ.get("CONFLICTKG_STORE", "memory"),
-        SNAPSHOT_DIR=os.environ.get("CONFLICTKG_SNAPSHOTS", "snapshots"),
+        STORE=setting("STORE"),
+        SNAPSHOT_DIR=setting("SNAPSHOT_DIR"),
         JSON_SORT_KEYS=False,
         **limits.defaults(),
     )

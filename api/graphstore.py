@@ -16,19 +16,18 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from conflictkg.graph.write.gate import ReadOnly, Refused
+from conflictkg.graph.formats import DATASET_TYPES, GRAPH_TYPES
 from conflictkg.graph.safety.guard import TooDeep, UnsafeInput
+from conflictkg.graph.write.gate import ReadOnly, Refused
 from conflictkg.graph.store import StoreError
 
 from .auth import require_update_token
 from .errors import Problem
 from .rdfbody import UPLOAD_BASE, rdf_body
-from .sparql import GRAPH_TYPES, negotiate
+from .sparql import negotiate
 from .store import get_dataset
 
 bp = Blueprint("graphstore", __name__)
-
-DATASET_TYPES = {"application/n-quads": ox.RdfFormat.N_QUADS, "application/trig": ox.RdfFormat.TRIG}
 
 
 def _target() -> tuple[bool, str | None]:

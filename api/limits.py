@@ -1,4 +1,5 @@
-"""The limits of the HTTP app: each is a ``create_app`` config key, an environment variable and a default.
+"""The limits of the HTTP app: the settings (:mod:`conflictkg.graph.settings`) marked ``limit``,
+each a ``create_app`` config key, an environment variable and a default.
 
 ``create_app({...})`` wins over the environment, the environment over the default. README's
 "Security" section lists them (a test checks it names every one with its default).
@@ -9,56 +10,20 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import Callable
-
 from flask import Flask, request
+
+from conflictkg.graph.settings import SETTINGS, setting
 
 from .errors import Problem
 
-
-@dataclass(frozen=True)
-class Limit:
-    key: str
-    env: str
-    default: float | int
-    cast: Callable
-    meaning: str
-
-
-LIMITS = (
-    Limit("QUERY_TIMEOUT", "CONFLICTKG_QUERY_TIMEOUT", 30.0, float,
-          "seconds a /sparql query may run; then its process is killed: 503 + Retry-After"),
-    Limit("MAX_ROWS", "CONFLICTKG_MAX_ROWS", 10_000, int,
-          "solutions (or triples) in one /sparql answer; the rest are cut and the header X-SPARQL-MaxRows says so"),
-    Limit("MAX_CONTENT_LENGTH", "CONFLICTKG_MAX_BODY", 1_000_000, int, "bytes of a request body: 413"),
-    Limit("MAX_UPLOAD", "CONFLICTKG_MAX_UPLOAD", 100_000_000, int, "bytes of a POST /store body: 413"),
-    Limit("MAX_URL", "CONFLICTKG_MAX_URL", 8190, int, "bytes of a request's path and query string: 414"),
-    Limit("MAX_DEPTH", "CONFLICTKG_MAX_DEPTH", 100, int,
-          "levels of nesting in a query, an update, a JSON-LD or RDF/XML body: 400"),
-    Limit("QUERY_PROCESSES", "CONFLICTKG_QUERY_PROCESSES", 2 * (os.cpu_count() or 1), int,
-          "/sparql queries evaluated at once, each in its own process (0: in the server's threads, "
-          "with no time limit)"),
-    Limit("QUEUE_WAIT", "CONFLICTKG_QUEUE_WAIT", 2.0, float,
-          "seconds a query waits for a free process: then 503 + Retry-After"),
-    Limit("QUERY_MEMORY", "CONFLICTKG_QUERY_MEMORY", 2_000_000_000, int,
-          "bytes a query's process may allocate beyond the server's size: then 503"),
-    Limit("READ_TIMEOUT", "CONFLICTKG_READ_TIMEOUT", 10.0, float,
-          "seconds `conflictkg serve` waits for a request's headers and body; a slower client is cut off"),
-)
+#: The limits, in the settings' order.
+LIMITS = tuple(found for found in SETTINGS.values() if found.limit)
 
 
 def defaults() -> dict:
-    """Each limit from its environment variable, or its default; a bad value stops the start."""
-    values = {}
-    for limit in LIMITS:
-        raw = os.environ.get(limit.env)
-        try:
-            values[limit.key] = limit.default if raw in (None, "") else limit.cast(raw)
-        except ValueError:
-            raise ValueError(f"{limit.env}={raw!r} is not a number") from None
-    return values
+    """Each limit from its environment variable, or its default; a bad value stops the start
+    (:class:`~conflictkg.graph.settings.SettingError`, a ``ValueError``)."""
+    return {limit.name: setting(limit.name) for limit in LIMITS}
 
 
 def register(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conflictkg import __version__
 from conflictkg.graph.domain.actors import ACTOR_TYPES
+from conflictkg.graph.formats import BODY_TYPES, DATASET_TYPES, GRAPH_TYPES
 
 
 def _param(name: str, description: str, *, where: str = "query", required: bool = False, **schema) -> dict:
@@ -41,9 +42,7 @@ _ATTRIBUTED = {"allOf": [{"$ref": "#/components/schemas/Entity"}, {"type": "obje
     "evidence": {"type": "array", "items": {"$ref": "#/components/schemas/Evidence"}}}}]}
 
 
-_RDF_BODY = {"required": True, "content": {media: {"schema": {"type": "string"}} for media in (
-    "text/turtle", "application/n-triples", "application/n-quads", "application/trig", "application/ld+json",
-    "application/rdf+xml")}}
+_RDF_BODY = {"required": True, "content": {media: {"schema": {"type": "string"}} for media in BODY_TYPES}}
 _WRITE_REFUSALS = {"400": _PROBLEM, "401": _PROBLEM, "403": _PROBLEM, "413": _PROBLEM, "415": _PROBLEM,
                    "422": {"description": "The data would violate the shapes: a problem with the SHACL report",
                            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
@@ -59,9 +58,8 @@ def _writes() -> dict:
             "get": {"summary": "A graph (?default, ?graph=IRI) or the whole dataset (no parameter)",
                     "parameters": [_DEFAULT, _GRAPH],
                     "responses": {"200": {"description": "RDF, by Accept", "content": {
-                        media: {"schema": {"type": "string"}} for media in (
-                            "text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
-                            "application/n-quads", "application/trig")}}, "400": _PROBLEM, "404": _PROBLEM,
+                        media: {"schema": {"type": "string"}} for media in {**GRAPH_TYPES, **DATASET_TYPES}}},
+                        "400": _PROBLEM, "404": _PROBLEM,
                         "406": _PROBLEM}},
             "post": {"summary": "Add RDF to the default graph, validated against the shapes first, all or nothing",
                      "parameters": [_DEFAULT], "security": [{"updateToken": []}], "requestBody": _RDF_BODY,

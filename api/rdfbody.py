@@ -5,18 +5,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import request
 
+from conflictkg.graph.formats import BODY_TYPES
+
 from .errors import Problem
 from .limits import request_body
 
-#: What a body may be, by media type (the Graph Store Protocol's and Oxigraph server's set).
-BODY_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 #: Where relative IRIs of an uploaded body resolve.
 UPLOAD_BASE = "https://w3id.org/conflictkg/id/upload/"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
+from conflictkg.graph.formats import SNAPSHOT_FORMATS
 from conflictkg.graph.exports.snapshot import SnapshotError, find_snapshot, list_snapshots, snapshot_dir, snapshot_store
 from conflictkg.graph.exports.void import describe
 
@@ -17,9 +17,8 @@ from .store import get_dataset
 bp = Blueprint("snapshots", __name__)
 
 #: Download names: a full canonical id and one of these extensions; nothing else reaches the disk.
-_NAME = re.compile(r"^([0-9a-f]{64})\.(nq\.gz|nq|nt|ttl|trig|jsonld)$")
-_CONVERSIONS = {"nq": ox.RdfFormat.N_QUADS, "nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE,
-                "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+_EXTENSIONS = ["nq.gz", *SNAPSHOT_FORMATS]
+_NAME = re.compile(rf"^([0-9a-f]{{64}})\.({'|'.join(re.escape(ext) for ext in _EXTENSIONS)})$")
 
 
 def snapshots_folder() -> Path:
@@ -42,7 +41,7 @@ def index():
     except SnapshotError as exc:
         raise Problem(500, str(exc)) from exc
     return jsonify({"snapshots": [
-        {**snap.__dict__, "links": {ext: f"{root}/snapshots/{snap.id}.{ext}" for ext in ["nq.gz", *_CONVERSIONS]}}
+        {**snap.__dict__, "links": {ext: f"{root}/snapshots/{snap.id}.{ext}" for ext in _EXTENSIONS}}
         for snap in reversed(snaps)]})
 
 
@@ -50,7 +49,7 @@ def index():
 def download(name: str):
     match = _NAME.match(name)
     if not match:
-        raise Problem(404, "a snapshot is named <64 hex digits>.<nq.gz|nq|nt|ttl|trig|jsonld>", title="Not a snapshot")
+        raise Problem(404, f"a snapshot is named <64 hex digits>.<{'|'.join(_EXTENSIONS)}>", title="Not a snapshot")
     snapshot_id, ext = match.groups()
     try:
         snap = find_snapshot(snapshots_folder(), snapshot_id)
@@ -59,7 +58,7 @@ def download(name: str):
     path = snap.path(snapshots_folder()).resolve()
     if ext == "nq.gz":  # the stored bytes themselves: reproducible, citable
         return send_file(path, mimetype="application/gzip", as_attachment=True, download_name=name)
-    fmt = _CONVERSIONS[ext]
+    fmt = SNAPSHOT_FORMATS[ext]
     body = store_as_of(snapshot_id).dump(fmt=fmt)
     return Response(body, mimetype=fmt.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -24,10 +24,11 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_cors import CORS
 
 from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.store.executor import Unacceptable
+from conflictkg.graph.formats import BOOLEAN_TYPES, FORMAT_NAMES, GRAPH_TYPES, RESULT_TYPES, W3C_FORMATS
 from conflictkg.graph.safety.guard import UnsafeInput, check_sparql
 from conflictkg.graph.safety.sandbox import RemoteRefused, check_graphs, check_query, check_update
 from conflictkg.graph.store import QueryError
+from conflictkg.graph.store.executor import Unacceptable
 
 from .auth import require_update_token
 from .errors import Problem
@@ -37,27 +38,6 @@ from .store import get_dataset
 bp = Blueprint("sparql", __name__, template_folder="templates")
 CORS(bp, methods=["GET", "POST", "OPTIONS"], send_wildcard=True)
 
-RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-    "application/json": ox.QueryResultsFormat.JSON,
-}
-BOOLEAN_TYPES = {k: v for k, v in RESULT_TYPES.items() if k not in ("text/csv", "text/tab-separated-values")}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
-#: ``format=`` short names.
-FORMAT_NAMES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
-    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml", "nq": "application/n-quads",
-}
 QUERY_FORM = "application/x-www-form-urlencoded"
 
 
@@ -147,11 +127,7 @@ def service_description() -> Response:
                ox.Triple(node, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
                ox.Triple(node, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Update")),
                ox.Triple(node, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph"))]
-    formats = {"application/sparql-results+json": "SPARQL_Results_JSON", "application/sparql-results+xml": "SPARQL_Results_XML",
-               "text/csv": "SPARQL_Results_CSV", "text/tab-separated-values": "SPARQL_Results_TSV",
-               "text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD",
-               "application/rdf+xml": "RDF_XML", "application/n-quads": "N-Quads"}
-    for name in formats.values():
+    for name in W3C_FORMATS.values():
         triples.append(ox.Triple(node, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(f"http://www.w3.org/ns/formats/{name}")))
     media = negotiate(GRAPH_TYPES, "text/turtle")
     return Response(ox.serialize(triples, format=GRAPH_TYPES[media], prefixes={"sd": sd}), mimetype=media)

@@ -13,27 +13,34 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
+from conflictkg.graph.dataset import Dataset, entailment_of
 from conflictkg.graph.domain.accusations import accusations as graph_accusations
 from conflictkg.graph.domain.actors import ACTOR_TYPES
 from conflictkg.graph.domain.actors import actor as graph_actor
 from conflictkg.graph.domain.actors import actors as graph_actors
-from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.store.entailment import ENTAILMENTS
-from conflictkg.graph.exports.snapshot import snapshot_store
 from conflictkg.graph.domain.source import article
-from conflictkg.graph.store import QueryError, StoreError
 from conflictkg.graph.domain.strikes import FilterError
 from conflictkg.graph.domain.strikes import strikes as graph_strikes
 from conflictkg.graph.domain.timeline import timeline as graph_timeline
 from conflictkg.graph.domain.titfortat import chain as graph_chain
+from conflictkg.graph.exports.snapshot import snapshot_store
+from conflictkg.graph.formats import CLI_GRAPH_NAMES, RESULT_NAMES
+from conflictkg.graph.settings import SETTINGS, setting
+from conflictkg.graph.store import QueryError, StoreError
+from conflictkg.graph.store.entailment import ENTAILMENTS
 
-STORE_HELP = "memory (default), oxigraph:PATH, rdflib or sparql:URL[;update=URL] (env CONFLICTKG_STORE)"
+STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]"
+
+
+def from_setting(name: str) -> dict:
+    """An option's default from setting ``name``: its environment variable, else the table's default."""
+    found = SETTINGS[name]
+    return {"default": lambda: setting(name), "show_default": f"${found.env} or {found.default}"}
 
 
 def store_option(func):
     """``--store SPEC``, shared by every verb that reads or writes the graph."""
-    return click.option("--store", "store_spec", envvar="CONFLICTKG_STORE", default="memory",
-                        show_default=True, help=f"Store: {STORE_HELP}.")(func)
+    return click.option("--store", "store_spec", **from_setting("STORE"), help=f"Store: {STORE_HELP}.")(func)
 
 
 def open_dataset_or_exit(spec: str, **kwargs) -> Dataset:
@@ -73,15 +80,6 @@ def _domain(call, store_spec: str, **kwargs):
 
 # -- query ---------------------------------------------------------------------------------
 
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML, "nq": ox.RdfFormat.N_QUADS,
-}
-
 
 def read_query_text(text_or_file: str) -> str:
     """The query itself, or the contents of the file (``-`` for stdin) it names."""
@@ -99,14 +97,14 @@ def read_query_text(text_or_file: str) -> str:
 
 @main.command()
 @click.argument("sparql_or_file")
-@click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_FORMATS) | set(GRAPH_FORMATS))]),
+@click.option("--format", "fmt", type=click.Choice(["table", *sorted(set(RESULT_NAMES) | set(CLI_GRAPH_NAMES))]),
               default="table", show_default=True,
               help="table (SELECT/ASK) or a results format; CONSTRUCT/DESCRIBE print Turtle unless told.")
 @click.option("--entailment", type=click.Choice(ENTAILMENTS), default=None,
               help="rdfs (default): query the graph with its RDFS closure (sub-classes, sub-properties); "
                    "none (default over sparql:): as stored.")
 @click.option("--snapshot", "snapshot_ref", metavar="ID", help="Answer as of this snapshot (an id or a prefix of one).")
-@click.option("--snapshots-dir", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots", show_default=True)
+@click.option("--snapshots-dir", **from_setting("SNAPSHOT_DIR"))
 @store_option
 def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | None, snapshots_dir: str,
           store_spec: str) -> None:
@@ -131,7 +129,7 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
         raise click.ClickException(f"bad SPARQL: {exc}") from exc
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
-        graph_fmt = GRAPH_FORMATS.get("ttl" if fmt == "table" else fmt)
+        graph_fmt = CLI_GRAPH_NAMES.get("ttl" if fmt == "table" else fmt)
         if graph_fmt is None:
             raise click.BadParameter(f"a graph result cannot be printed as {fmt}: use ttl, nt, nq, jsonld or xml")
         out.write(result.serialize(format=graph_fmt))
@@ -144,10 +142,10 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
         rows = [[row[c].value if row[c] is not None else "" for c in columns] for row in result]
         print_table(columns, rows)
         return
-    if fmt not in RESULT_FORMATS:
+    if fmt not in RESULT_NAMES:
         raise click.BadParameter(f"a {'boolean' if isinstance(result, ox.QueryBoolean) else 'SELECT'} result "
                                  f"cannot be printed as {fmt}: use table, json, xml, csv or tsv")
-    out.write(result.serialize(format=RESULT_FORMATS[fmt]))
+    out.write(result.serialize(format=RESULT_NAMES[fmt]))
 
 
 # -- the REST answers on the terminal ------------------------------------------------------------

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import click
 
-from conflictkg.cli import main, open_dataset_or_exit, store_option
+from conflictkg.cli import from_setting, main, open_dataset_or_exit, store_option
 from conflictkg.graph.exports.diff import diff as graph_diff
 from conflictkg.graph.exports.snapshot import list_snapshots, open_graph, snapshot_dir, write_snapshot
 from conflictkg.graph.store import StoreError
 
-DIR_OPTION = click.option("--dir", "directory", envvar="CONFLICTKG_SNAPSHOTS", default="snapshots",
-                          show_default=True, help="Where snapshots and their manifest live.")
+DIR_OPTION = click.option("--dir", "directory", **from_setting("SNAPSHOT_DIR"),
+                          help="Where snapshots and their manifest live.")
 
 
 @main.command()

@@ -16,9 +16,10 @@ conflictkg.graph.auth.AuthError: wrong token
 from __future__ import annotations
 
 import hmac
-import os
 
-ENV = "CONFLICTKG_UPDATE_TOKEN"
+from .settings import SETTINGS, setting
+
+ENV = SETTINGS["UPDATE_TOKEN"].env
 
 
 class AuthError(Exception):
@@ -31,7 +32,7 @@ class AuthError(Exception):
 
 def update_token(configured: str | None = None) -> str | None:
     """The token writes need: the configured one, else ``$CONFLICTKG_UPDATE_TOKEN``; None when neither."""
-    return configured or os.environ.get(ENV) or None
+    return configured or setting("UPDATE_TOKEN")
 
 
 def bearer_headers(token: str | None = None) -> dict[str, str]:

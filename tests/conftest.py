@@ -160,7 +160,7 @@ BACKENDS = ("memory", "oxigraph", "rdflib", "sparql")
 def oxigraph_service(tmp_path_factory):
     """One real ``oxigraph serve`` for the whole session, on a free loopback port, over an empty
     location; stopped at the end. Tests get fresh data from :func:`backend` (DROP ALL, then the seed)."""
-    from conflictkg.graph.oxigraph_server import oxigraph_server
+    from tests.support.oxigraph_server import oxigraph_server
 
     with oxigraph_server(tmp_path_factory.mktemp("oxigraph-service")) as server:
         yield server
@@ -244,7 +244,7 @@ def seeded(request, tmp_path_factory):
     so the session's, which :func:`backend` empties before every test, is never read half-seeded."""
     directory = tmp_path_factory.mktemp(f"seeded-{request.param}")
     if request.param == "sparql":
-        from conflictkg.graph.oxigraph_server import oxigraph_server
+        from tests.support.oxigraph_server import oxigraph_server
 
         with oxigraph_server(directory / "oxigraph") as server:
             found = _backend("sparql", directory, server)

@@ -21,9 +21,10 @@ from conflictkg.api import create_app
 from conflictkg.cli import main
 from conflictkg.graph.write.gate import Refused
 from conflictkg.graph.write.load import load_files
-from conflictkg.graph.oxigraph_server import oxigraph_server
 from conflictkg.graph.exports.snapshot import canonical_id
-from conflictkg.graph.store import open_store, rdf_format
+from conflictkg.graph.formats import rdf_format
+from conflictkg.graph.store import open_store
+from tests.support.oxigraph_server import oxigraph_server
 
 FIXTURES = Path(__file__).parent.parent / "shapes" / "tests"
 GOOD = FIXTURES / "good-attack.ttl"            # conforms, with the seed too
@@ -376,7 +377,7 @@ def test_serve_over_an_oxigraph_server_with_files_loaded_first(serve, tmp_path):
     import subprocess
     import sys
 
-    from conflictkg.graph.oxigraph_server import free_port
+    from tests.support.oxigraph_server import free_port
 
     memory = open_store("memory")
     seeded = len(memory)

@@ -1,4 +1,5 @@
-"""The docstring examples of the library and app run, as pyoxigraph's do."""
+"""The docstring examples of the library and app run, as pyoxigraph's do; so do those of the
+benchmarks and the test servers, which live in the checkout beside the package."""
 
 import doctest
 import importlib
@@ -6,13 +7,16 @@ import pkgutil
 
 import pytest
 
+import benchmarks
 import conflictkg.api
 import conflictkg.graph
+import tests.support
 
 MODULES = sorted(
     info.name
-    for package in (conflictkg.graph, conflictkg.api)
+    for package in (conflictkg.graph, conflictkg.api, benchmarks, tests.support)
     for info in pkgutil.walk_packages(package.__path__, prefix=package.__name__ + ".")
+    if not info.name.endswith(".__main__")
 ) + ["conflictkg.api"]
 
 

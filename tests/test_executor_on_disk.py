@@ -2,8 +2,7 @@
 checkpoint of the store, with the same answers, time limit, memory limit and refusals as over a
 store in memory, and no checkpoint left behind once the pool (or the server) is gone.
 
-The requests say ``entailment=none``: under the default (``rdfs``) a query reads the entailed view,
-an in-memory copy (:mod:`conflictkg.graph.reasoning`), which forked executors answer from."""
+The requests say ``entailment=none``, so that their answers are the asserted triples alone."""
 
 import json
 import signal

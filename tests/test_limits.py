@@ -121,6 +121,6 @@ def test_every_limit_is_in_the_readme_with_its_default():
     for limit in LIMITS:
         row = next((line for line in section.splitlines() if f"`{limit.env}`" in line), None)
         assert row is not None, f"{limit.env} is not in README's Security section"
-        if limit.key != "QUERY_PROCESSES":  # its default depends on the machine: the row says how
+        if limit.name != "QUERY_PROCESSES":  # its default depends on the machine: the row says how
             shown = f"{limit.default:,}" if isinstance(limit.default, int) else f"{limit.default:g}"
             assert re.search(rf"\b{re.escape(shown)}\b", row), f"{limit.env}: default {shown} not in {row!r}"

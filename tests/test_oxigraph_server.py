@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from conflictkg.graph.oxigraph_server import OxigraphServerError, oxigraph_binary, oxigraph_server
+from tests.support.oxigraph_server import OxigraphServerError, oxigraph_binary, oxigraph_server
 
 
 def _select(server, query: str) -> list[dict]:

@@ -1,11 +1,16 @@
 """Synthetic events: deterministic, dated, responses never before what they answer, loadable."""
 
 import json
+import pkgutil
+import subprocess
+import sys
 
 import pytest
 
 import pyoxigraph as ox
 
+import conflictkg
+import conflictkg.graph
 from conflictkg.cli import main
 from conflictkg.graph.store import open_store
 from conflictkg.graph.domain.strikes import strikes
@@ -61,6 +66,25 @@ def test_bench_writes_json_with_ratios(runner, tmp_path):
     _check_ratios(report)
     assert "load 200 events" in result.stdout
     assert runner.invoke(main, ["bench", "--only", "nothing"]).exit_code == 2
+
+
+def test_bench_without_a_checkout_says_where_the_suite_is(runner, tmp_path, monkeypatch):
+    installed = tmp_path / "site-packages" / "conflictkg" / "__init__.py"  # a wheel's install: no benchmarks/ beside
+    installed.parent.mkdir(parents=True)
+    installed.touch()
+    monkeypatch.setattr(conflictkg, "__file__", str(installed))
+    result = runner.invoke(main, ["bench", "--events", "10", "--only", "load"])
+    assert result.exit_code == 1 and "not installed with the package" in result.output and "checkout" in result.output
+
+
+def test_the_installed_package_holds_no_benchmark_or_test_server():
+    # a fresh interpreter outside the checkout: nothing of benchmarks/ or tests/ can come in by the path
+    code = ("import sys, conflictkg.graph, conflictkg.api, conflictkg.cli; "
+            "print(sorted(m for m in sys.modules if m.startswith(('benchmarks', 'tests'))))")
+    imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="/")
+    assert imported.stdout.strip() == "[]"
+    modules = {info.name for info in pkgutil.iter_modules(conflictkg.graph.__path__)}
+    assert not {m for m in modules if m.startswith("bench") or m == "oxigraph_server"}
 
 
 @pytest.mark.slow

@@ -27,7 +27,6 @@ import gzip
 import hashlib
 import io
 import json
-import os
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -36,7 +35,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..store.atomic import write_atomically
-from ..store import Store, StoreError, open_store, rdf_format
+from ..formats import rdf_format
+from ..settings import setting
+from ..store import Store, StoreError, open_store
 from ..vocab import SPARQL_PREFIXES
 
 SNAPSHOT_ID = re.compile(r"^[0-9a-f]{64}$")
@@ -102,7 +103,7 @@ class Snapshot:
 
 def snapshot_dir(path: str | Path | None = None) -> Path:
     """Where snapshots live: ``path``, else ``$CONFLICTKG_SNAPSHOTS``, else ``./snapshots``."""
-    return Path(path or os.environ.get("CONFLICTKG_SNAPSHOTS") or "snapshots")
+    return Path(path or setting("SNAPSHOT_DIR"))
 
 
 def list_snapshots(directory: Path) -> list[Snapshot]:

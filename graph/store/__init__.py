@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -24,28 +23,12 @@ from typing import IO, Iterable, Iterator, Union
 
 import pyoxigraph as ox
 
-from .seed_cache import seed_ntriples
+from ..formats import rdf_format
+from ..settings import setting
 from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, rebuild
+from .seed_cache import seed_ntriples
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
-
-#: File suffix → RDF format, for loading and dumping files.
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "xml": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "owl": ox.RdfFormat.RDF_XML,
-    "n3": ox.RdfFormat.N3,
-}
 
 
 class StoreError(Exception):
@@ -62,28 +45,6 @@ class QueryTimeout(StoreError):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the query ran for more than {seconds:g} s and was stopped")
         self.seconds = seconds
-
-
-def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
-    """The RDF format named by a short name, a media type or a file's suffix.
-
-    >>> rdf_format("events.ttl") == ox.RdfFormat.TURTLE
-    True
-    >>> rdf_format("application/n-quads") == ox.RdfFormat.N_QUADS
-    True
-    >>> rdf_format("x.gz")
-    Traceback (most recent call last):
-    ...
-    conflictkg.graph.store.StoreError: unknown RDF format: 'x.gz' (use one of ttl, nt, nq, trig, jsonld, rdf, n3)
-    """
-    text = str(name_or_path)
-    by_media = ox.RdfFormat.from_media_type(text.split(";")[0].strip()) if "/" in text and not Path(text).suffix else None
-    if by_media is not None:
-        return by_media
-    key = text.lower().rsplit(".", 1)[-1]
-    if key in RDF_FORMATS:
-        return RDF_FORMATS[key]
-    raise StoreError(f"unknown RDF format: {text!r} (use one of ttl, nt, nq, trig, jsonld, rdf, n3)")
 
 
 def triples_result(triples: Iterable[ox.Triple | ox.Quad]) -> ox.QueryTriples:
@@ -478,7 +439,7 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
 
     ``seed=False`` leaves a new store empty.
     """
-    spec = spec or os.environ.get("CONFLICTKG_STORE") or "memory"
+    spec = spec or setting("STORE")
     if spec == "memory":
         store = Store(ox.Store(), spec)
         return seed_store(store) if seed else store

@@ -17,7 +17,6 @@ True
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -27,6 +26,7 @@ import pyoxigraph as ox
 from conflictkg.data import ARTICLE_FILE, SEED_FILE
 
 from .atomic import write_atomically
+from ..settings import setting
 
 #: What the seed is built from, besides the data files: these modules' source.
 _BUILDERS = ("domain/seed.py", "domain/source.py", "vocab.py")
@@ -34,11 +34,7 @@ _BUILDERS = ("domain/seed.py", "domain/source.py", "vocab.py")
 
 def cache_dir() -> Path | None:
     """Where built files are kept, or None when the cache is turned off."""
-    chosen = os.environ.get("CONFLICTKG_CACHE_DIR")
-    if chosen is not None:
-        return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "conflictkg"
+    return setting("CACHE_DIR")
 
 
 def _key() -> str:

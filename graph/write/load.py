@@ -30,7 +30,8 @@ import pyoxigraph as ox
 
 from ..domain.acled import AcledError, import_acled, rows
 from .gate import Refused, check, load_checked
-from ..store import Store, StoreError, rdf_format
+from ..formats import rdf_format
+from ..store import Store, StoreError
 
 #: Files together this large get a progress bar even when stderr is not a terminal.
 LARGE = 64 * 2**20

@@ -30,8 +30,9 @@ import urllib.parse
 from collections import Counter
 from pathlib import Path
 
-from .bench_http import _free_port, _run_all, _wait
-from .store import open_store
+from conflictkg.graph.store import open_store
+
+from .suite_http import _free_port, _run_all, _wait
 
 TOKEN = "load-test-token"
 QUERY_TIMEOUT = 2.0

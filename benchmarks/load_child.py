@@ -1,6 +1,6 @@
-"""The child process of a load row of the ``store`` suite (:mod:`.bench_store`).
+"""The child process of a load row of the ``store`` suite (:mod:`.suite_store`).
 
-``python -m conflictkg.graph.bench_child SPEC FILE`` is ``conflictkg load FILE --store SPEC`` with
+``python -m benchmarks.load_child SPEC FILE`` is ``conflictkg load FILE --store SPEC`` with
 the gate's phases timed, printed as one line of JSON. It imports no more than the command does
 (but for the shapes' compiler, which the command imports while it parses), so the wall time
 measured from outside is the command's own.
@@ -19,10 +19,9 @@ def load_child(spec: str, path: str) -> None:
     honest (the wall time is measured from outside) even if the gate changes."""
     from conflictkg.cli import main
 
-    from .write import gate
-
-    from .shacl import validation
-    from .store import Store
+    from conflictkg.graph.shacl import validation
+    from conflictkg.graph.write import gate
+    from conflictkg.graph.store import Store
 
     phases: dict[str, float] = {}
 

@@ -17,11 +17,12 @@ import statistics
 
 import pyoxigraph as ox
 
-from .bench import Context, measure_forked, row, suite
-from .write.gate import load_checked
-from .store import open_store
-from .domain.synth import inject_faults, write_events
-from .shacl.validation import validate
+from conflictkg.graph.write.gate import load_checked
+from conflictkg.graph.store import open_store
+from conflictkg.graph.domain.synth import inject_faults, write_events
+from conflictkg.graph.shacl.validation import validate
+
+from .runner import Context, measure_forked, row, suite
 
 #: The issue's budget for one validated event written into a million.
 ONE_EVENT_BUDGET_S = 0.05

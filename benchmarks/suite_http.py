@@ -33,9 +33,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .bench import Context, measure_forked, suite
-from .store.entailment import rebuild
-from .store import open_store
+from conflictkg.graph.store import open_store
+from conflictkg.graph.store.entailment import rebuild
+
+from .runner import Context, measure_forked, suite
 
 AGGREGATE = ("PREFIX ck: <https://w3id.org/conflictkg/ontology#> SELECT (COUNT(?e) AS ?n) (SUM(?f) AS ?dead) "
              "WHERE {{ ?e ck:fatalities ?f . FILTER(?f > {k}) }}")

@@ -42,8 +42,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .bench import Context, _Recorder, row, suite
-from .bench_http import _free_port, _oxigraph_binary, _wait
+from .runner import Context, _Recorder, child_environment, python_module, row, suite
+from .suite_http import _free_port, _oxigraph_binary, _wait
 
 GIB = 2**30
 #: The issue's budget: a million events served in under 8 GB.
@@ -53,9 +53,9 @@ LOAD_GOAL, QUERY_GOAL = 2.0, 1.5
 
 
 def _domain(name: str) -> Callable:
-    from .domain.accusations import accusations
-    from .domain.queries import run_stored
-    from .domain.strikes import strikes
+    from conflictkg.graph.domain.accusations import accusations
+    from conflictkg.graph.domain.queries import run_stored
+    from conflictkg.graph.domain.strikes import strikes
 
     return {
         "strikes(country=Syria)": lambda s: strikes(s, country="Syria"),
@@ -83,7 +83,7 @@ def _timeout() -> float:
 def _run(command: list[str], timeout: float, log: Path) -> dict:
     """Run a command to its end: wall seconds, its peak RSS (bytes, from wait4), what it printed, whether it timed out."""
     with open(log, "wb") as err:
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=err, env=child_environment())
         timer = threading.Timer(timeout, proc.kill)
         began = time.perf_counter()
         timer.start()
@@ -149,7 +149,7 @@ def _memory_row(name: str, ours: dict, ref: dict, triples: int, reference: str) 
 
 
 def _query_rows(ctx: Context, store, events: int, backend: str) -> list[dict]:
-    from .domain.names import label_index
+    from conflictkg.graph.domain.names import label_index
 
     label_index(store)  # built once per store generation; not what is measured
     rows = []
@@ -238,8 +238,8 @@ def _serve_row(spec: str, events: int, triples: int, log: Path) -> dict:
 
 def store_rows(ctx: Context, events: int, tmp: Path) -> list[dict]:
     """Every row of the suite at one size."""
-    from .store import open_store
-    from .domain.synth import write_events
+    from conflictkg.graph.store import open_store
+    from conflictkg.graph.domain.synth import write_events
 
     data, seed = tmp / f"events-{events}.nt", tmp / "seed.nt"
     with open(data, "w", encoding="utf-8", newline="\n") as out:
@@ -250,7 +250,7 @@ def store_rows(ctx: Context, events: int, tmp: Path) -> list[dict]:
     rows = []
 
     raw, ours = _runs(ctx.repeat, lambda i: _python("-c", _RAW_LOAD, str(data)),
-                      lambda i: _python("-m", "conflictkg.graph.bench_child", "memory", str(data)), timeout, logs)
+                      lambda i: python_module("load_child", "memory", str(data)), timeout, logs)
     triples = int(raw["out"])
     rows.append(_load_row(f"load {events} events into memory, validated (conflictkg load)", ours, raw, triples,
                           "a fresh process loading the file into pyoxigraph's Store (no validation)"))
@@ -267,7 +267,7 @@ def store_rows(ctx: Context, events: int, tmp: Path) -> list[dict]:
     def conflictkg(i: int) -> list[str]:
         shutil.rmtree(ours_dir, ignore_errors=True)
         _run(_python("-c", _SEED, spec), timeout, logs / "seed.log")
-        return _python("-m", "conflictkg.graph.bench_child", spec, str(data))
+        return python_module("load_child", spec, str(data))
 
     ref, ours = _runs(ctx.repeat, reference, conflictkg, timeout, logs)
     rows.append(_load_row(f"load {events} events into oxigraph:PATH, validated (conflictkg load)", ours, ref,

@@ -6,10 +6,11 @@ import io
 
 import pyoxigraph as ox
 
-from .bench import Context, row, suite
-from .exports.export import export
-from .exports.snapshot import canonical_id
-from .store import open_store
+from conflictkg.graph.exports.export import export
+from conflictkg.graph.exports.snapshot import canonical_id
+from conflictkg.graph.store import open_store
+
+from .runner import Context, row, suite
 
 
 @suite("snapshot")

@@ -3,9 +3,9 @@
 :func:`oxigraph_server` runs the ``oxigraph`` command (PyPI package ``oxigraph``, in the dev extras)
 on a free loopback port, optionally loading files into its location first, waits until it answers
 a query, and stops it when the ``with`` block ends (terminate, then kill). The tests run the
-behavioural suite against it; a user can run it by hand the same way::
+behavioural suite against it; from a checkout, a user can run it by hand the same way::
 
-    python -m conflictkg.graph.oxigraph_server --location kg.oxigraph --load events.nt
+    python -m tests.support.oxigraph_server --location kg.oxigraph --load events.nt
     # prints the spec, e.g. sparql:http://127.0.0.1:40123/query; then, in another terminal:
     conflictkg serve --store sparql:http://127.0.0.1:40123/query
 
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .store import StoreError, open_store  # noqa: F401  (open_store: for the doctest above)
+from conflictkg.graph.store import StoreError, open_store  # noqa: F401  (open_store: for the doctest above)
 
 __all__ = ["OxigraphServer", "OxigraphServerError", "free_port", "oxigraph_binary", "oxigraph_server"]
 
@@ -206,7 +206,7 @@ def oxigraph_server(location: str | Path | None = None, *, load: Iterable[str | 
 
 def main(argv: list[str] | None = None) -> None:
     """Run a server until interrupted, printing the ``--store`` spec that reaches it."""
-    parser = argparse.ArgumentParser(prog="python -m conflictkg.graph.oxigraph_server", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tests.support.oxigraph_server", description=main.__doc__)
     parser.add_argument("--location", help="the data directory (default: in memory)")
     parser.add_argument("--load", action="append", default=[], metavar="FILE", help="load this file first; repeatable")
     parser.add_argument("--host", default="127.0.0.1")

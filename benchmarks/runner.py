@@ -1,9 +1,9 @@
-"""``conflictkg bench``: each figure beside a reference measured in the same run, as a ratio.
+"""The suite's runner: each figure beside a reference measured in the same run, as a ratio.
 
-Suites register themselves with :func:`suite`; later features add theirs by defining a module
-listed in :data:`OPTIONAL_SUITES` (imported if present). A suite gets the shared
-:class:`Context` (the synthetic data, made once) and returns rows: ``name``, ``ours`` and
-``reference`` in seconds, the ``goal`` ratio (ours / reference must not exceed it), notes.
+Suites register themselves with :func:`suite`: the two here (``load``, ``queries``) and one per
+module of :data:`SUITE_MODULES`. A suite gets the shared :class:`Context` (the synthetic data,
+made once) and returns rows: ``name``, ``ours`` and ``reference`` in seconds, the ``goal`` ratio
+(ours / reference must not exceed it), notes.
 
 >>> report = run_bench(events=300, repeat=1, only=["load"])
 >>> [row["name"] for row in report["results"]]
@@ -19,17 +19,20 @@ import io
 import os
 import platform
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
-from .domain.synth import write_events
+from conflictkg.graph.domain.synth import write_events
 
-#: Modules that may define more suites; absent ones are skipped.
-OPTIONAL_SUITES = ("conflictkg.graph.bench_validate", "conflictkg.graph.bench_store",
-                   "conflictkg.graph.bench_snapshot", "conflictkg.graph.bench_http")
+#: The modules of this package that define more suites, imported when the suite runs.
+SUITE_MODULES = ("suite_validate", "suite_store", "suite_snapshot", "suite_http")
+#: The checkout the suite lives in: processes it starts import ``benchmarks`` from there.
+CHECKOUT = Path(__file__).resolve().parent.parent
 
 SUITES: dict[str, Callable[["Context"], list[dict]]] = {}
 
@@ -110,6 +113,22 @@ def measure_forked(func: Callable[[], object]) -> tuple[float, int, object]:
     return outcome
 
 
+def python_module(module: str, *args: str) -> list[str]:
+    """The command that runs ``module`` of this package (``python -m benchmarks.<module> ARGS``).
+
+    >>> python_module("load_child", "memory", "x.nt")[1:]
+    ['-m', 'benchmarks.load_child', 'memory', 'x.nt']
+    """
+    return [sys.executable, "-m", f"{__package__}.{module}", *args]
+
+
+def child_environment() -> dict[str, str]:
+    """The environment of a process this suite starts: the checkout first on its import path, since
+    the benchmarks are not installed with the package."""
+    inherited = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(CHECKOUT), *([inherited] if inherited else [])])}
+
+
 def row(name: str, ours: float, reference: float, goal: float, reference_name: str, **extra) -> dict:
     ratio = ours / reference if reference else float("inf")
     return {"name": name, "ours_s": ours, "reference_s": reference, "reference": reference_name,
@@ -118,7 +137,7 @@ def row(name: str, ours: float, reference: float, goal: float, reference_name: s
 
 @suite("load")
 def _load(ctx: Context) -> list[dict]:
-    from .store import open_store
+    from conflictkg.graph.store import open_store
 
     data = ctx.data
 
@@ -153,10 +172,10 @@ class _Recorder:
 
 @suite("queries")
 def _queries(ctx: Context) -> list[dict]:
-    from .domain.accusations import accusations
-    from .domain.names import label_index
-    from .store import open_store
-    from .domain.strikes import strikes
+    from conflictkg.graph.domain.accusations import accusations
+    from conflictkg.graph.domain.names import label_index
+    from conflictkg.graph.store import open_store
+    from conflictkg.graph.domain.strikes import strikes
 
     store = open_store("memory")
     store.load(ctx.data, ox.RdfFormat.N_TRIPLES)
@@ -188,11 +207,8 @@ def machine() -> dict:
 
 def run_bench(*, events: int | list[int] = 100_000, repeat: int = 3, only: list[str] | None = None) -> dict:
     """Run the suites (all, or ``only`` these) at each size of ``events`` and return the report."""
-    for module in OPTIONAL_SUITES:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pass
+    for module in SUITE_MODULES:
+        importlib.import_module(f".{module}", __package__)
     unknown = set(only or ()) - set(SUITES)
     if unknown:
         raise ValueError(f"unknown suite(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(SUITES))}")

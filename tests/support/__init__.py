@@ -1,0 +1,1 @@
+"""Helpers the tests start and stop: servers the suite runs against (``tests.support.<module>``)."""
