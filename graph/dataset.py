@@ -29,12 +29,11 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .store import entailment
-from .store.executor import Answer, QueryPool, evaluate
-from .write.gate import check, load_checked, update_checked
 from .safety.guard import DEFAULT_DEPTH
 from .shacl.report import Report
-from .store import Store, open_store
+from .store import Store, entailment, open_store
+from .store.executor import Answer, QueryPool, evaluate
+from .write.gate import check, load_checked, update_checked
 
 
 class Dataset:
@@ -152,18 +151,30 @@ class Dataset:
 
     def update(self, sparql: str, *, engine: str = "fast") -> Report:
         """Apply a SPARQL 1.1 Update if the graph still conforms (see :func:`.gate.update_checked`)."""
-        return update_checked(self._store, sparql, engine=engine)
+        report = update_checked(self._store, sparql, engine=engine)
+        self._written()
+        return report
 
     def load(self, sources, *, engine: str = "fast", alone: list | None = None) -> int:
         """Add RDF (``(data, format, base IRI)`` sources) if the graph still conforms; the triples added."""
-        return load_checked(self._store, sources, engine=engine, max_depth=self.max_depth, alone=alone)
+        added = load_checked(self._store, sources, engine=engine, max_depth=self.max_depth, alone=alone)
+        self._written()
+        return added
 
     def load_files(self, paths: list[Path], *, engine: str = "fast", progress: bool = False,
                    alone: bool = False) -> int:
         """Add RDF files or ACLED-style CSV, all or nothing (see :func:`.load.load_files`)."""
         from .write.load import load_files
 
-        return load_files(self._store, paths, engine=engine, progress=progress, alone=alone)
+        added = load_files(self._store, paths, engine=engine, progress=progress, alone=alone)
+        self._written()
+        return added
+
+    def _written(self) -> None:
+        """After a write, an executor that sees it is started now: the writer waits for it, not the
+        next reader."""
+        if self._pool is not None:
+            self._pool.prepare(self._store)
 
     def check(self, sources=None, *, engine: str = "fast") -> Report:
         """The SHACL report of the data as it is, or as it would be with ``sources`` added."""

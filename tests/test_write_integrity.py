@@ -223,3 +223,25 @@ def test_a_hostile_load_is_refused_whole_and_changes_nothing(backend, runner, tm
     del result
     if backend.persistent:
         _assert_sound(backend.store())
+
+
+# -- readers after a write ------------------------------------------------------------------------------
+
+def test_a_write_leaves_an_executor_ready_for_the_next_reader(monkeypatch):
+    """The first query after a write runs in an executor the write started: the reader starts none."""
+    from conflictkg.api import create_app
+    from conflictkg.graph.store import executor, open_store
+
+    app = create_app({"STORE": open_store("memory"), "TESTING": True, "UPDATE_TOKEN": TOKEN, "QUERY_PROCESSES": 1})
+    client = app.test_client()
+    ask = {"query": PREFIXES + f"ASK {{ <{EVENT}new-strike> a ck:Attack }}"}
+    try:
+        assert client.get("/sparql", query_string=ask).json["boolean"] is False
+        assert _update(client, f"INSERT DATA {{ {A_VALID_STRIKE} }}").status_code == 204
+        started = []
+        real = executor._fork
+        monkeypatch.setattr(executor, "_fork", lambda *args: started.append(args) or real(*args))
+        assert client.get("/sparql", query_string=ask).json["boolean"] is True
+        assert started == []
+    finally:
+        app.extensions["conflictkg.dataset"].close()

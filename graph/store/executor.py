@@ -545,17 +545,56 @@ class QueryPool:
             raise QueryError(value)
         raise EngineStopped(value)
 
+    def _adopt(self) -> None:
+        """In a fork of the process that made the pool, start afresh (called with the lock held)."""
+        if os.getpid() != self._pid:
+            self._executors.clear()
+            self._idle.clear()
+            self._waiting.clear()
+            self._starting, self._pid = 0, os.getpid()
+            self._checkpoints = _Checkpoints()  # the parent's are the parent's to delete
+            self._finalizer.detach()
+            self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._checkpoints, self._pid)
+
+    def prepare(self, store: Store) -> None:
+        """Have an idle executor ready for ``store`` as it is now: called after a write, so that the
+        writer pays for starting it and the next query does not wait for one. Best effort: with
+        every slot busy, or an executor that fails to start, the next query starts its own."""
+        if store.remote:
+            return
+        sid = _register(store)
+        with self._cond:
+            self._adopt()
+            if any(executor.serves(sid, store.generation) for executor in self._idle):
+                return
+            if len(self._executors) + self._starting >= self.size:
+                stale = next((e for e in self._idle if not e.serves(sid, store.generation)), None)
+                if stale is None:
+                    return
+                self._idle.remove(stale)
+                self._executors.remove(stale)
+                stale.kill()
+            self._starting += 1
+        executor = None
+        try:
+            if _on_disk(store):
+                executor = _spawn(store, sid, self.queue_wait, self.memory, self._checkpoints)
+            else:
+                executor = _fork(store, self.queue_wait, self.memory)
+        except (Overloaded, EngineStopped):
+            pass
+        finally:
+            with self._cond:
+                self._starting -= 1
+                if executor is not None:
+                    self._executors.append(executor)
+                    self._idle.append(executor)
+                self._cond.notify_all()
+
     def _acquire(self, store: Store, sid: int) -> _Executor:
         deadline = time.monotonic() + self.queue_wait
         with self._cond:
-            if os.getpid() != self._pid:  # this process is a fork of the one that made the pool
-                self._executors.clear()
-                self._idle.clear()
-                self._waiting.clear()
-                self._starting, self._pid = 0, os.getpid()
-                self._checkpoints = _Checkpoints()  # the parent's are the parent's to delete
-                self._finalizer.detach()
-                self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._checkpoints, self._pid)
+            self._adopt()
             ticket = next(self._tickets)
             self._waiting.append(ticket)
             try:
