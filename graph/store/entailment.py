@@ -48,11 +48,13 @@ _TYPE = ox.NamedNode(RDF.type)
 #: The predicates whose triples make the class and property trees.
 TREE = (ox.NamedNode(RDFS.subClassOf), ox.NamedNode(RDFS.subPropertyOf))
 
+#: The rules over the whole graph, given the pairs of the trees as VALUES: a property path in the
+#: rule would be walked again for every typed node.
 _RULES = (
-    "INSERT {{ GRAPH <{g}> {{ ?x a ?super }} }} WHERE {{ ?c <{sc}>+ ?super . ?x a ?c "
-    "FILTER (isIRI(?super) && ?super != ?c) FILTER NOT EXISTS {{ ?x a ?super }} }}",
-    "INSERT {{ GRAPH <{g}> {{ ?s ?super ?o }} }} WHERE {{ ?p <{sp}>+ ?super . ?s ?p ?o "
-    "FILTER (isIRI(?super) && ?super != ?p) FILTER NOT EXISTS {{ ?s ?super ?o }} }}",
+    "INSERT {{ GRAPH <{g}> {{ ?x a ?super }} }} WHERE {{ VALUES (?c ?super) {{ {pairs} }} ?x a ?c "
+    "FILTER NOT EXISTS {{ ?x a ?super }} }}",
+    "INSERT {{ GRAPH <{g}> {{ ?s ?super ?o }} }} WHERE {{ VALUES (?p ?super) {{ {pairs} }} ?s ?p ?o "
+    "FILTER NOT EXISTS {{ ?s ?super ?o }} }}",
 )
 
 
@@ -67,7 +69,7 @@ class Hierarchy:
     @staticmethod
     def _closure(store, predicate: str) -> dict:
         supers: dict = defaultdict(set)
-        for row in store.query(f"SELECT ?a ?b WHERE {{ ?a <{predicate}>+ ?b FILTER (isIRI(?b) && ?a != ?b) }}"):
+        for row in store.query(f"SELECT ?a ?b WHERE {{ ?a <{predicate}>+ ?b FILTER (isIRI(?a) && isIRI(?b) && ?a != ?b) }}"):
             supers[row[0]].add(row[1])
         return dict(supers)
 
@@ -105,8 +107,11 @@ def changes(after, before, subjects: Iterable) -> tuple[list[ox.Quad], list[ox.Q
 def rebuild(engine: ox.Store) -> None:
     """Compute the :data:`ENTAILED` graph of a pyoxigraph store anew, from its default graph."""
     engine.remove_graph(ENTAILED_GRAPH)
-    for rule in _RULES:
-        engine.update(rule.format(g=ENTAILED, sc=RDFS.subClassOf, sp=RDFS.subPropertyOf))
+    hierarchy = Hierarchy(engine)
+    for rule, tree in zip(_RULES, (hierarchy.classes, hierarchy.properties)):
+        pairs = " ".join(f"({sub} {sup})" for sub, sups in tree.items() for sup in sups)
+        if pairs:
+            engine.update(rule.format(g=ENTAILED, pairs=pairs))
 
 
 def choose(entailment: str | None, *, entails: bool) -> str:
