@@ -245,3 +245,34 @@ def test_a_write_leaves_an_executor_ready_for_the_next_reader(monkeypatch):
         assert started == []
     finally:
         app.extensions["conflictkg.dataset"].close()
+
+
+def test_an_executor_copied_before_writes_is_brought_up_to_date_with_them(monkeypatch):
+    """Writes committed as quads reach the executors' copies: every answer after them is the
+    store's own, with what they entail, and no executor is started anew."""
+    from conflictkg.api import create_app
+    from conflictkg.graph.store import executor, open_store
+
+    store = open_store("memory")
+    app = create_app({"STORE": store, "TESTING": True, "UPDATE_TOKEN": TOKEN, "QUERY_PROCESSES": 1})
+    client = app.test_client()
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def counted(entailment: str) -> int:
+        body = client.get("/sparql", query_string={"query": count, "entailment": entailment}).json
+        return int(body["results"]["bindings"][0]["n"]["value"])
+
+    try:
+        counted("none")  # the executor is copied now
+        started = []
+        real = executor._fork
+        monkeypatch.setattr(executor, "_fork", lambda *args: started.append(args) or real(*args))
+        for text, _ in ACCEPTED:
+            assert _update(client, text).status_code == 204, text
+            default = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            entailed = sum(1 for _ in store.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH))
+            assert (counted("none"), counted("rdfs")) == (default, default + entailed), text
+        # the writes that change the class tree rebuild the entailed graph: those start one executor each
+        assert len(started) == sum(1 for text, _ in ACCEPTED if "subClassOf" in text)
+    finally:
+        app.extensions["conflictkg.dataset"].close()

@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import shutil
 import threading
@@ -29,6 +30,9 @@ from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, rebuild
 from .seed_cache import seed_ntriples
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+#: Quads of the last commits kept for :meth:`Store.changes_since`: a query executor that copied the
+#: store before them is brought up to date with them rather than started anew.
+CHANGES_KEPT = 100_000
 
 
 class StoreError(Exception):
@@ -88,6 +92,7 @@ class Store:
         self._write_lock = threading.RLock()
         # held only while the engine's data changes: what a fork of this process must not cut in two
         self._changing = threading.RLock()
+        self._changes: collections.deque = collections.deque()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -202,22 +207,41 @@ class Store:
             self.generation += 1
 
     def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
-        """Remove then add quads as one write.
+        """Remove then add quads as one write, kept in :meth:`changes_since` for the query executors.
 
         Without blank nodes it is one transaction (``DELETE DATA``/``INSERT DATA``: a blank node
         there would name a new node). With them, quads go one by one while no executor can copy the
         store; on disk a checkpoint is put back if the process dies half-way (:meth:`bulk_writing`).
         """
-        if not removed:
-            return self.add_quads(added)
-        if not any(_has_blank(q) for q in (*removed, *added)):
-            return self.update(_data_update(removed, added))
-        guard = self.bulk_writing() if self._path() is not None else contextlib.nullcontext()
-        with self._write_lock, self._changing, guard:
-            for quad in removed:
-                self._inner.remove(quad)
-            self._inner.extend(added)
-            self.generation += 1
+        with self._write_lock, self._changing:
+            if not removed:
+                self.add_quads(added)
+            elif not any(_has_blank(q) for q in (*removed, *added)):
+                self.update(_data_update(removed, added))
+            else:
+                guard = self.bulk_writing() if self._path() is not None else contextlib.nullcontext()
+                with guard:
+                    for quad in removed:
+                        self._inner.remove(quad)
+                    self._inner.extend(added)
+                    self.generation += 1
+            self._keep_change(removed, added)
+
+    def _keep_change(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
+        self._changes.append((self.generation, removed, added))
+        held = sum(len(r) + len(a) for _, r, a in self._changes)
+        while held > CHANGES_KEPT:
+            _, r, a = self._changes.popleft()
+            held -= len(r) + len(a)
+
+    def changes_since(self, generation: int) -> list[tuple[int, list, list]] | None:
+        """The commits that brought the store from ``generation`` to now, oldest first, as
+        (generation, removed, added); None when a write in between was not a commit of quads (a
+        bulk load, a replaced store), or is no longer kept."""
+        found = [change for change in self._changes if change[0] > generation]
+        if [change[0] for change in found] != list(range(generation + 1, self.generation + 1)):
+            return None
+        return found
 
     def rebuild_entailment(self) -> None:
         """Compute the entailed graph anew from the default graph (see :mod:`.entailment`)."""

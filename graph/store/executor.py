@@ -194,11 +194,16 @@ def _loop(sock: socket.socket, store_for) -> None:
     _send(sock, ("ready",))
     while True:
         try:
-            sid, generation, sparql, kwargs, formats, max_rows = _receive(sock)
+            sid, generation, changes, sparql, kwargs, formats, max_rows = _receive(sock)
         except EOFError:
             return
         try:
-            reply = ("ok", evaluate(store_for(sid, generation), sparql, formats=formats, max_rows=max_rows, **kwargs))
+            store = store_for(sid, generation)
+            for _, removed, added in changes:  # the writes since this executor's copy was made
+                for quad in removed:
+                    store.inner.remove(quad)
+                store.inner.extend(added)
+            reply = ("ok", evaluate(store, sparql, formats=formats, max_rows=max_rows, **kwargs))
         except Unacceptable as exc:
             reply = ("unacceptable", exc.kind)
         except QueryError as exc:
@@ -297,9 +302,19 @@ class _Executor:
         self.pid, self.sock, self.world = pid, sock, world
         self.process, self.checkpoint, self.checkpoints = process, checkpoint, checkpoints
         self.alive = True
+        #: the commits to apply to its copy before its next query, and the generation they bring it to
+        self.catching_up: tuple[list, int] | None = None
 
     def serves(self, sid: int, generation: int) -> bool:
         return self.alive and self.world.get(sid) == generation
+
+    def behind(self, store: Store, sid: int) -> list | None:
+        """The commits that would bring this forked executor's copy of ``store`` up to date, or
+        None when it cannot be (a spawned one reads a checkpoint; a write was not a commit)."""
+        copied = self.world.get(sid)
+        if not self.alive or self.process is not None or copied is None or copied > store.generation:
+            return None
+        return store.changes_since(copied)
 
     def kill(self) -> None:
         if not self.alive:
@@ -522,9 +537,12 @@ class QueryPool:
             return evaluate(store, sparql, formats=formats, max_rows=max_rows, timeout=timeout, **kwargs)
         sid = _register(store)
         executor = self._acquire(store, sid)
+        changes, generation = executor.catching_up or ([], store.generation)
+        executor.catching_up = None
         try:
-            _send(executor.sock, (sid, store.generation, sparql, kwargs, formats, max_rows))
+            _send(executor.sock, (sid, generation, changes, sparql, kwargs, formats, max_rows))
             reply = _receive(executor.sock, time.monotonic() + timeout)
+            executor.world[sid] = generation
             if reply[0] == "stopped":  # a MemoryError leaves the executor in no state to go on
                 executor.kill()
         except (socket.timeout, TimeoutError):
@@ -565,7 +583,8 @@ class QueryPool:
         sid = _register(store)
         with self._cond:
             self._adopt()
-            if any(executor.serves(sid, store.generation) for executor in self._idle):
+            if any(executor.serves(sid, store.generation) or executor.behind(store, sid) is not None
+                   for executor in self._idle):
                 return
             if len(self._executors) + self._starting >= self.size:
                 stale = next((e for e in self._idle if not e.serves(sid, store.generation)), None)
@@ -635,6 +654,12 @@ class QueryPool:
         generation = store.generation
         for executor in self._idle:
             if executor.serves(sid, generation):
+                self._idle.remove(executor)
+                return executor
+        for executor in self._idle:
+            changes = executor.behind(store, sid)
+            if changes is not None:  # brought up to date before its query: no new process
+                executor.catching_up = (changes, generation)
                 self._idle.remove(executor)
                 return executor
         if self._idle and len(self._executors) + self._starting >= self.size:
