@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from conflictkg.cli import main, open_dataset_or_exit, store_option
-from conflictkg.graph.exports.export import EXPORTS, export
+from conflictkg.graph.exports.export import EXPORTS
 from conflictkg.graph.write.gate import Refused
 from conflictkg.graph.write.load import show_progress
 from conflictkg.graph.store import StoreError
@@ -22,11 +22,11 @@ def export_command(fmt: str, output: str, store_spec: str) -> None:
     """Write the whole graph as ttl, nt, nq, trig, rdf (RDF/XML), jsonld, graphml, gexf or acled-csv."""
     store = open_dataset_or_exit(store_spec)
     if output == "-":
-        export(store, fmt, sys.stdout.buffer)
+        store.export(fmt, sys.stdout.buffer)
         return
     try:
         with open(output, "wb") as out:
-            export(store, fmt, out)
+            store.export(fmt, out)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
     click.echo(f"wrote the graph ({len(store)} triples) as {fmt} to {output}", err=True)

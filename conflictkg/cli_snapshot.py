@@ -6,7 +6,7 @@ import click
 
 from conflictkg.cli import from_setting, main, open_dataset_or_exit, store_option
 from conflictkg.graph.exports.diff import diff as graph_diff
-from conflictkg.graph.exports.snapshot import list_snapshots, open_graph, snapshot_dir, write_snapshot
+from conflictkg.graph.exports.snapshot import list_snapshots, open_graph, snapshot_dir
 from conflictkg.graph.store import StoreError
 
 DIR_OPTION = click.option("--dir", "directory", **from_setting("SNAPSHOT_DIR"),
@@ -25,7 +25,7 @@ def snapshot(directory: str, list_only: bool, store_spec: str) -> None:
             for snap in list_snapshots(folder):
                 click.echo(f"{snap.date}  {snap.id}  {snap.triples} triples")
             return
-        snap = write_snapshot(open_dataset_or_exit(store_spec), folder)
+        snap = open_dataset_or_exit(store_spec).snapshot(folder)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{snap.date}  {snap.triples} triples  {snap.path(folder)}", err=True)

@@ -189,6 +189,20 @@ class Dataset:
 
         return check_files(self._store, paths, engine=engine, progress=progress)
 
+    # -- exports ----------------------------------------------------------------------------------
+
+    def export(self, fmt: str, out: IO[bytes]) -> None:
+        """The data written as ``fmt`` (an RDF format's name, graphml, gexf or acled-csv) to ``out``."""
+        from .exports.export import export
+
+        export(self, fmt, out)
+
+    def snapshot(self, directory: Path):
+        """A dated snapshot of the data in ``directory``, named by its canonical id (see :mod:`.exports.snapshot`)."""
+        from .exports.snapshot import write_snapshot
+
+        return write_snapshot(self, directory)
+
     # -- the end ------------------------------------------------------------------------------------
 
     def flush(self) -> None:

@@ -286,7 +286,7 @@ class Store:
         """A block of writes by the engine's bulk loader (:meth:`bulk_load`) into this on-disk store,
         kept only if the block ends without an exception.
 
-        The bulk loader is 4x faster than a transaction but not transactional: a checkpoint of the
+        The bulk loader is far faster than a transaction but not transactional: a checkpoint of the
         store is taken first (hard links, instant) and put back if the block fails, or at the next
         opening if the process died. The block gets the checkpoint's path: the store as it was,
         which it may open read-only. Readers of the store see the writes as they go in.

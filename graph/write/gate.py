@@ -1,13 +1,15 @@
-"""Every write is validated before it is committed: loads and SPARQL updates alike.
+"""The one write path: every load, Graph Store POST and SPARQL Update is parsed, checked against
+the shapes (with the class tree of the ontology that ships with the package) and only then
+committed, with what it changes in the entailed graph (:mod:`..store.entailment`).
 
 New data is parsed into a scratch store of its own, never into the store: readers cannot see it
 and a refusal leaves nothing behind. The shapes are checked on the scratch store holding the new
 data plus what the shapes can reach of the store:
 
 - a small write (the usual one: an event and its evidence) brings the nodes it touches, the nodes
-  one hop beyond them and the class tree, fetched with a few queries, and only those focus nodes
-  are checked. It is enough because no shape of the project looks further than one hop beyond
-  its focus node (single-predicate paths; the SPARQL constraints read a value's date);
+  one hop beyond them and the class and property trees, fetched with a few queries, and only those
+  focus nodes are checked. It is enough because no shape of the project looks further than one hop
+  beyond its focus node (single-predicate paths; the SPARQL constraints read a value's date);
 - a write as big as a good part of the graph (a bulk load) is checked whole: the store's quads
   join the new data in the scratch store, and for the in-memory store the result, once it
   conforms, *becomes* the store: one swap, no second pass over the data.
@@ -16,12 +18,11 @@ Only if the result conforms does the new data go to the store, in one transactio
 into an on-disk store goes through the engine's bulk loader, guarded by a checkpoint: see
 :meth:`.Store.bulk_writing`; when the caller holds that store alone, as ``conflictkg load`` does,
 the bulk loader writes it while the copy in memory is checked, and the checkpoint is put back if
-the copy does not conform). Staging in the store itself, as this module once did, left the
-in-memory engine holding every removed staging quad: 2.4 times the memory, queries 1.5 times
-slower (measured at 100k events).
+the copy does not conform). The store itself never holds unchecked data, not even for a moment.
 
-Updates that delete or match patterns cannot be staged this way: they run on an in-memory copy,
-which is validated whole, and are applied to the store only if the copy conforms.
+Any other update (DELETE, pattern-matching INSERT, CLEAR, DROP, COPY, MOVE, ADD…) runs on an
+in-memory copy of the data, which is checked whole (:func:`update_checked`); the difference it
+made is what is committed.
 
 >>> from conflictkg.graph.store import open_store
 >>> store = open_store("memory")
@@ -55,8 +56,8 @@ from ..store import QueryError, Store, StoreError, engine_input
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 #: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
 _CHUNK = 400
-#: A focus node costs about as much to check as this many triples of a whole-graph check
-#: (measured: the focus-first plans do per-node path walks that the whole-graph plans share).
+#: A focus node costs about as much to check as this many triples of a whole-graph check: the
+#: focus-first plans do per-node path walks that the whole-graph plans share (docs/performance.md).
 FOCUS_COST = 40
 #: New triples per focus node they bring, at the least (an event and its evidence: about 15 for 2).
 TRIPLES_PER_FOCUS = 8
@@ -235,8 +236,8 @@ def _beside(scan, store: Store) -> Future:
 
 
 def _validation():
-    """:mod:`.validation`, imported when a write is first checked, not with this module: with rdflib it
-    takes 60 ms, which a load spends while the engine parses its files (see :func:`_parsed_while`)."""
+    """:mod:`.validation`, imported when a write is first checked, not with this module: it brings
+    rdflib, which a load imports while the engine parses its files (see :func:`_parsed_while`)."""
     from ..shacl import validation
 
     return validation
@@ -248,8 +249,7 @@ def _shapes_compiled() -> None:
 
 def _parsed_while(work, sources, max_depth: int) -> ox.Store:
     """:func:`_parse` in a thread of its own while ``work()`` runs here: the engine parses without
-    the GIL, so the shapes are imported and compiled meanwhile (0.1 s, a fifth of a load of 10k events
-    in a new process)."""
+    the GIL, so the shapes are imported and compiled meanwhile, on the other core."""
     if work is None:
         return _parse(sources, max_depth)
     parser, parsed = _in_thread(lambda: _parse(sources, max_depth), "parse")
@@ -280,7 +280,7 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
             focus = None
     # what the write adds, whatever property holds it and whether or not a shape looks at it; for a
-    # big write, read on another core while the shapes are checked (1.4 s at 100k events)
+    # big write, read on another core while the shapes are checked
     ill = _beside(ill_typed, Store(staged, "memory")) if focus is None else _done(ill_typed(Store(staged, "memory")))
     whole = None
     if focus is not None:
@@ -347,7 +347,7 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
             store.commit(gone, [*write.staged, *entailed])
         else:
             # a write as big as a good part of the graph (checked whole): on disk the engine's bulk
-            # loader is 4x faster than a transaction
+            # loader, far faster than a transaction
             with store.changing:
                 store.add_quads(write.staged, bulk=write.focus is None)
                 if store.entails:
@@ -378,9 +378,9 @@ WRITER_NICENESS = 10
 
 def _yield_to_checks() -> None:
     """Let the checks come first, and this thread (with the loader threads it starts, which inherit
-    its priority on Linux) take the cores they leave idle. The loader has work for every core, and
-    the two slowed each other: at a million events the load took 188 s, 178 s with this, and the
-    copy in memory is let go sooner. Elsewhere, or where it is refused, nothing changes."""
+    its priority on Linux) take the cores they leave idle: the loader has work for every core, and
+    the two would slow each other, and the copy in memory is let go sooner (docs/performance.md).
+    Elsewhere, or where it is refused, nothing changes."""
     try:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WRITER_NICENESS)
     except (AttributeError, OSError):
@@ -394,7 +394,7 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
     checkpoint (:meth:`.Store.bulk_writing`), while ``sources`` are parsed into memory and checked
     there whole, with the store's data as it was (read from the checkpoint). If they do not conform,
     or either side fails, the checkpoint is put back. Loading on disk costs as much as checking, so
-    side by side they take about the time of the longer (at 100k events: 26 s one after the other).
+    side by side they take about the time of the longer, not the sum.
     """
     with store.bulk_writing() as before:
         def write() -> None:
