@@ -317,6 +317,10 @@ class Store:
         except (SyntaxError, OSError) as exc:
             raise StoreError(f"cannot load {fmt.name} data: {exc}") from exc
 
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads with the engine's bulk loader, inside :meth:`bulk_writing`."""
+        self._inner.bulk_extend(quads)
+
     def replace(self, inner: ox.Store) -> None:
         """Put ``inner`` in the place of this in-memory store's data, at once (a validated bulk load)."""
         if self._path() is not None:

@@ -107,11 +107,32 @@ def changes(after, before, subjects: Iterable) -> tuple[list[ox.Quad], list[ox.Q
 def rebuild(engine: ox.Store) -> None:
     """Compute the :data:`ENTAILED` graph of a pyoxigraph store anew, from its default graph."""
     engine.remove_graph(ENTAILED_GRAPH)
-    hierarchy = Hierarchy(engine)
+    derive(engine, Hierarchy(engine))
+
+
+def derive(engine: ox.Store, hierarchy: Hierarchy) -> None:
+    """Add to the :data:`ENTAILED` graph of a pyoxigraph store what the rules derive from its
+    default graph under ``hierarchy``, less what that graph asserts."""
     for rule, tree in zip(_RULES, (hierarchy.classes, hierarchy.properties)):
         pairs = " ".join(f"({sub} {sup})" for sub, sups in tree.items() for sup in sups)
         if pairs:
             engine.update(rule.format(g=ENTAILED, pairs=pairs))
+
+
+def of_new_data(new: ox.Store, store) -> set:
+    """Derive into ``new``'s :data:`ENTAILED` graph what its default graph, data about to join
+    ``store``, entails under ``store``'s trees; return the subjects ``store`` already holds
+    triples about. What those entail depends on the store's triples too: the caller recomputes
+    it with :func:`changes` once the data is merged. (A write that changes a tree rebuilds.)"""
+    hierarchy = Hierarchy(store)
+    default = ox.DefaultGraph()
+    subjects = {row[0] for row in new.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")}
+    known = {s for s in subjects if next(iter(store.quads_for_pattern(s, None, None, default)), None) is not None}
+    derive(new, hierarchy)
+    for subject in known:  # recomputed from the merged data (see above)
+        for quad in list(new.quads_for_pattern(subject, None, None, ENTAILED_GRAPH)):
+            new.remove(quad)
+    return known
 
 
 def choose(entailment: str | None, *, entails: bool) -> str:

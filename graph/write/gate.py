@@ -97,6 +97,9 @@ class _Write:
     focus: list | None
     #: checked on its focus nodes: every triple of the nodes the write touches, as they would be
     neighbourhood: ox.Store | None = None
+    #: checked whole, its entailed triples derived: the subjects the store already had, whose
+    #: entailed triples are recomputed once the data is in (None: the entailed graph is rebuilt)
+    known: set | None = None
 
 
 def _larger_than(store: Store, triples: int) -> bool:
@@ -282,7 +285,7 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
     # what the write adds, whatever property holds it and whether or not a shape looks at it; for a
     # big write, read on another core while the shapes are checked
     ill = _beside(ill_typed, Store(staged, "memory")) if focus is None else _done(ill_typed(Store(staged, "memory")))
-    whole = None
+    whole = known = None
     if focus is not None:
         scratch = _neighbourhood(store, focus)
         added = sum(1 for q in staged if q not in scratch)
@@ -292,14 +295,18 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         # is the bigger; each quad copied costs ~4 µs). In memory the result then takes the store's
         # place; on disk it is added whole, the store's own quads again, which changes nothing
         # (pyoxigraph keeps blank nodes' ids, so they stay the same nodes).
-        if was is not None:
-            held = ox.Store.read_only(str(was)).quads_for_pattern(None, None, None, ox.DefaultGraph())
-        else:
-            held = store.quads() if _swappable(store) else store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-        copied = _Counted(held)
+        source = Store(ox.Store.read_only(str(was)), "checkpoint") if was is not None else store
+        if store.entails and not entailment.touches_tree(staged):
+            # what the new data entails, derived while it is alone: a pass over it, not the graph
+            known = entailment.of_new_data(staged, source)
+        default = ox.DefaultGraph()
+        copied = _Counted(source.quads_for_pattern(None, None, None, default))
         staged.bulk_extend(copied)
-        added = len(staged) - copied.count
-        del held, copied  # a checkpoint read is closed here, before it is put back or removed
+        if _swappable(store):  # it takes the store's place: the named and the entailed graphs too
+            for graph in (*store.named_graphs(), entailment.ENTAILED_GRAPH):
+                staged.bulk_extend(store.quads_for_pattern(None, None, None, graph))
+        added = _size(staged) - copied.count
+        del source, copied  # a checkpoint read is closed here, before it is put back or removed
         scratch = staged
         whole = staged if _swappable(store) else None
     else:
@@ -309,7 +316,12 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         added = len(scratch) - before
     report = _validation().validate(Store(scratch, "memory"), focus=focus, engine=engine)
     report.results = add_ill_typed(report.results, ill.result())
-    return _Write(report, staged, added, whole, focus, scratch if focus is not None else None)
+    return _Write(report, staged, added, whole, focus, scratch if focus is not None else None, known)
+
+
+def _size(engine: ox.Store) -> int:
+    """The triples of a pyoxigraph store's default graph."""
+    return int(next(iter(engine.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))[0].value)
 
 
 def check(store: Store, sources, *, engine: str = "fast", max_depth: int = DEFAULT_DEPTH) -> Report:
@@ -330,15 +342,21 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
     """
     with store.write_lock:
         if alone is not None and _alongside(store, alone):
-            added = _load_alongside(store, sources, alone, engine, max_depth)
-            store.rebuild_entailment()
+            added, known = _load_alongside(store, sources, alone, engine, max_depth)
+            _entail(store, known)
             store.flush()
             return added
         write = _prepare(store, sources, engine, max_depth)
         if not write.report.conforms:
             raise Refused(write.report)
         if write.whole is not None:
-            entailment.rebuild(write.whole)
+            if write.known is None:
+                entailment.rebuild(write.whole)
+            else:
+                gone, entailed = entailment.changes(write.whole, write.whole, write.known)
+                for quad in gone:
+                    write.whole.remove(quad)
+                write.whole.extend(entailed)
             store.replace(write.whole)
         elif write.neighbourhood is not None and store.entails and not entailment.touches_tree(write.staged):
             # the neighbourhood holds every triple of the nodes the write touches, as they will be
@@ -347,13 +365,27 @@ def load_checked(store: Store, sources, *, engine: str = "fast", max_depth: int 
             store.commit(gone, [*write.staged, *entailed])
         else:
             # a write as big as a good part of the graph (checked whole): on disk the engine's bulk
-            # loader, far faster than a transaction
+            # loader, far faster than a transaction; with it, what the new data entails
             with store.changing:
                 store.add_quads(write.staged, bulk=write.focus is None)
-                if store.entails:
-                    store.rebuild_entailment()
+                _entail(store, None if write.known is None else (Store(write.staged, "memory"), write.known))
         store.flush()
         return write.added
+
+
+def _entail(store: Store, known: tuple[Store, set] | None) -> None:
+    """After a write checked whole: the entailed triples of the subjects the store already had
+    recomputed, from ``known`` (the data as it now is, and those subjects); or, with no ``known``,
+    the entailed graph rebuilt."""
+    if not store.entails:
+        return
+    if known is None:
+        store.rebuild_entailment()
+        return
+    after, subjects = known
+    gone, entailed = entailment.changes(after, store, subjects)
+    if gone or entailed:
+        store.commit(gone, entailed)
 
 
 def _alongside(store: Store, sources: list) -> bool:
@@ -387,7 +419,7 @@ def _yield_to_checks() -> None:
         pass
 
 
-def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: int) -> int:
+def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: int) -> tuple[int, tuple | None]:
     """A big load into an on-disk store held alone, written while it is checked.
 
     The engine's bulk loader reads ``again`` into the store on another core, behind the store's
@@ -406,6 +438,11 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
         try:
             checked = _prepare(store, sources, engine, max_depth, was=before)
             report, added = checked.report, checked.added
+            # what the new data entails, and the store's subjects it adds to, as they will be
+            derived, known = ox.Store(), None
+            if checked.known is not None:
+                derived.bulk_extend(checked.staged.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH))
+                known = (Store(_about(checked.staged, checked.known), "memory"), checked.known)
             # the copy in memory is let go now, not once the loader is done: its last phase is its largest
             del checked
         finally:
@@ -413,7 +450,19 @@ def _load_alongside(store: Store, sources, again: list, engine: str, max_depth: 
         written.result()  # the loader's error, if it failed, before any refusal
         if not report.conforms:
             raise Refused(report)
-        return added
+        store.bulk_extend(derived.quads_for_pattern(None, None, None, entailment.ENTAILED_GRAPH))
+        return added, known
+
+
+def _about(engine: ox.Store, subjects: set) -> ox.Store:
+    """The default graph's triples about ``subjects``, with the class and property trees, in a
+    store of their own: what :func:`.entailment.changes` reads of them."""
+    found = ox.Store()
+    for predicate in entailment.TREE:
+        found.bulk_extend(engine.quads_for_pattern(None, predicate, None, ox.DefaultGraph()))
+    for subject in subjects:
+        found.bulk_extend(engine.quads_for_pattern(subject, None, None, ox.DefaultGraph()))
+    return found
 
 
 def update_checked(store: Store, sparql: str, *, engine: str = "fast") -> Report:
