@@ -248,6 +248,36 @@ def test_validate_command_exit_codes_and_formats(runner, tmp_path):
     assert runner.invoke(main, ["validate", str(tmp_path / "missing.ttl")]).exit_code == 2
 
 
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_validate_alone_checks_the_file_without_the_store(runner, tmp_path, engine):
+    # a second English label for the seed's Iran: fine by itself, one label too many joined with the seed
+    relabel = tmp_path / "relabel.ttl"
+    relabel.write_text('<https://w3id.org/conflictkg/id/actor/iran> '
+                       '<http://www.w3.org/2000/01/rdf-schema#label> "Persia"@en .\n')
+    # a strike on the seed's actors and places: complete with the seed, dangling by itself
+    strike = tmp_path / "strike.ttl"
+    strike.write_bytes(_strike_data("2024-01-20"))
+
+    def run(*args, engine=engine):
+        return runner.invoke(main, ["validate", "--engine", engine, "--json", *args])
+
+    # joined with the seed, by the fast engine only: pySHACL over the whole seed takes seconds a run
+    joined, alone = run(str(relabel), engine="fast"), run("--alone", str(relabel))
+    assert joined.exit_code == 1 and alone.exit_code == 0, (joined.output, alone.output)
+    assert {(v["focus"], v["component"]) for v in json.loads(joined.stdout)["violations"]} == {
+        ("https://w3id.org/conflictkg/id/actor/iran", str(SH.MaxCountConstraintComponent))}
+    assert json.loads(alone.stdout)["violations"] == []
+    joined, alone = run(str(strike), engine="fast"), run("--alone", str(strike))
+    assert joined.exit_code == 0 and alone.exit_code == 1, (joined.output, alone.output)
+    assert {v["component"] for v in json.loads(alone.stdout)["violations"]} == {str(SH.ClassConstraintComponent)}
+    assert run("--alone", str(FIXTURES / "claims.ttl")).exit_code == 1
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .")
+    unreadable = run("--alone", str(bad))
+    assert unreadable.exit_code == 2 and "bad.ttl" in unreadable.output
+    assert run("--alone", str(tmp_path / "missing.ttl")).exit_code == 2
+
+
 def test_load_command_refuses_violating_files_whole(runner, tmp_path):
     spec = f"oxigraph:{tmp_path / 'kg'}"
     good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
