@@ -17,6 +17,7 @@ from conflictkg.graph.accusations import accusations as graph_accusations
 from conflictkg.graph.actors import ACTOR_TYPES
 from conflictkg.graph.actors import actor as graph_actor
 from conflictkg.graph.actors import actors as graph_actors
+from conflictkg.graph.names import AmbiguousName
 from conflictkg.graph.reasoning import ENTAILMENTS, with_entailment
 from conflictkg.graph.snapshot import snapshot_store
 from conflictkg.graph.source import article
@@ -65,6 +66,8 @@ def print_table(columns: list[str], rows: list[list[str]]) -> None:
 def _domain(call, store_spec: str, **kwargs):
     try:
         return call(open_store_or_exit(store_spec), **kwargs)
+    except AmbiguousName as exc:  # not a bad value: the graph holds several, and the message lists them
+        raise click.ClickException(str(exc)) from exc
     except FilterError as exc:
         raise click.BadParameter(str(exc)) from exc
 

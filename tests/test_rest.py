@@ -150,3 +150,18 @@ def test_stored_queries_answer_the_same_with_and_without_entailment(client):
             rows = [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
             assert len(rows) == len({tuple(sorted(r.items())) for r in rows}), (query["name"], entailment)
             assert sorted(map(str, rows)) == sorted(map(str, stored)), (query["name"], entailment)
+
+
+def test_a_name_shared_by_two_actors_is_a_409_listing_them(client, store):
+    store.update('INSERT DATA { <https://w3id.org/conflictkg/id/actor/iran-2> a <https://w3id.org/conflictkg/ontology#State> ; '
+                 '<http://www.w3.org/2000/01/rdf-schema#label> "Iran"@en }')
+    candidates = [{"id": "iran", "iri": "https://w3id.org/conflictkg/id/actor/iran", "label": "Iran"},
+                  {"id": "iran-2", "iri": "https://w3id.org/conflictkg/id/actor/iran-2", "label": "Iran"}]
+    for url in ("/api/actors/Iran", "/api/tit-for-tat?between=Iran,Pakistan"):
+        response = client.get(url)
+        assert response.status_code == 409 and response.mimetype == PROBLEM, url
+        assert response.json["title"] == "Ambiguous name" and response.json["candidates"] == candidates
+        assert "'Iran' names 2 actors" in response.json["detail"]
+    assert client.get("/api/actors/https://w3id.org/conflictkg/id/actor/iran").status_code == 200
+    # a filter that takes any of the nodes it names still answers for both
+    assert client.get("/api/strikes?perpetrator=Iran").status_code == 200
