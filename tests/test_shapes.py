@@ -116,6 +116,56 @@ def test_engines_agree_on_synthetic_data_with_injected_faults():
     assert not fast.conforms and not reference.conforms
 
 
+def _events_with_impossible_dates(events: int, every: int) -> tuple[str, set[str], set[str]]:
+    """Synthetic events as N-Triples where every ``every``-th date is February 30th; the attacks and the
+    other events so dated."""
+    import io
+    import re
+
+    buffer = io.StringIO()
+    write_events(buffer, events, seed=11)
+    lines, broken, attacks, dates = [], set(), set(), 0
+    for line in buffer.getvalue().splitlines():
+        if f"<{CK}date>" in line:
+            dates += 1
+            if dates % every == 0:
+                line = re.sub(r'"(\d{4})-\d\d-\d\d"', r'"\1-02-30"', line)
+                broken.add(line.split()[0][1:-1])
+        lines.append(line)
+    kinds = {CK + k for k in ("MissileStrike", "DroneStrike", "AirStrike", "Bombing", "ArmedAssault")}
+    for line in lines:
+        subject, predicate, obj = line.split()[:3]
+        if predicate == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" and obj[1:-1] in kinds:
+            attacks.add(subject[1:-1])
+    return "\n".join(lines) + "\n", broken & attacks, broken - attacks
+
+
+@pytest.mark.slow
+def test_engines_agree_on_every_shacl_result_with_ill_typed_dates(tmp_path):
+    """An impossible date where no shape asks for sh:datatype (an accusation's, a visit's) is refused under the
+    project's own component: pySHACL does not report it, so calling it sh:DatatypeConstraintComponent would
+    make the fast engine disagree with the reference."""
+    from conflictkg.graph.literals import COMPONENT as ILL_TYPED
+    from conflictkg.graph.load import check_alone
+
+    data, attacks, others = _events_with_impossible_dates(120, 10)
+    assert attacks and others
+    path = tmp_path / "faulty.nt"
+    path.write_text(data)
+    fast = check_alone([path], engine="fast")
+    store = Store(ox.Store(), "memory")
+    store.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
+    store.load(data, ox.RdfFormat.N_TRIPLES)
+    reference = validate(store, engine="pyshacl")
+    assert {r.key for r in fast.results if r.shacl} == {r.key for r in reference.results}
+    assert all(r.shacl for r in reference.results)
+    datatype = str(SH.DatatypeConstraintComponent)
+    assert {r.focus for r in fast.results if r.component == datatype} == attacks
+    assert {(r.focus, r.path) for r in fast.results if not r.shacl} == {(e, CK + "date") for e in others}
+    assert {r.component for r in fast.results if not r.shacl} == {ILL_TYPED}
+    assert not fast.conforms
+
+
 def _more_faults(store: Store) -> set:
     """Faults of the value checks, and look-alike values on nodes no shape targets (which are no faults)."""
     events = [r["e"].value for r in store.select(PREFIXES + "SELECT ?e WHERE { ?e a ck:Bombing } ORDER BY ?e")]
