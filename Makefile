@@ -13,10 +13,16 @@ W3C_SHACL := .cache/w3c/shacl-core
 
 .PHONY: install serve test bench clean
 
+PACKAGE_DIRS := conflictkg graph api ontology shapes data
+# Every target below is a file, so a second `make install` finds them up to date: nothing runs and
+# nothing is fetched, offline too.
+install: $(VENV)/.compiled
+
 # The package's own bytecode too: an editable install leaves it to the first import, and where
 # PYTHONDONTWRITEBYTECODE is set (as on CI here) every command would compile the modules again.
-install: $(BIN)/conflictkg $(W3C_SHACL)/manifest.ttl
-	$(BIN)/python -m compileall -q conflictkg graph api ontology shapes data > /dev/null
+$(VENV)/.compiled: $(BIN)/conflictkg $(W3C_SHACL)/manifest.ttl $(shell find $(PACKAGE_DIRS) -name '*.py')
+	$(BIN)/python -m compileall -q $(PACKAGE_DIRS) > /dev/null
+	touch $@
 
 $(BIN)/conflictkg: setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +30,9 @@ $(BIN)/conflictkg: setup.cfg pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev,viz]'
 	touch $@
 
-$(W3C_SHACL)/manifest.ttl: $(BIN)/conflictkg
+# Order-only on the venv: a reinstall of the package does not fetch the suite again. tar keeps the
+# archive's dates (1970 here), so the manifest is touched, or make would find it older than the venv.
+$(W3C_SHACL)/manifest.ttl: | $(BIN)/conflictkg
 	rm -rf .cache/pyshacl-sdist $(W3C_SHACL)
 	$(BIN)/pip download --quiet --no-deps --no-binary :all: -d .cache/pyshacl-sdist \
 		"pyshacl==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("pyshacl"))')"
@@ -32,6 +40,7 @@ $(W3C_SHACL)/manifest.ttl: $(BIN)/conflictkg
 	tar xzf .cache/pyshacl-sdist/pyshacl-*.tar.gz -C $(W3C_SHACL) --strip-components=5 \
 		--wildcards '*/test/resources/sht_tests/core/*'
 	test -f $@
+	touch $@
 
 serve: install
 	$(BIN)/conflictkg serve --host $(HOST) --port $(PORT)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.strikes import FilterError
 from conflictkg.graph.domain.titfortat import chain
 
-from .errors import Problem
+from .errors import Problem, ambiguous
 from .rest import _args
 from .store import get_dataset
 
@@ -31,6 +32,8 @@ def tit_for_tat():
         steps = chain(get_dataset(), names[0], names[1], window=window)
     except LookupError as exc:
         raise Problem(404, str(exc), title="Unknown actor") from exc
+    except AmbiguousName as exc:
+        raise ambiguous(exc) from exc
     except FilterError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
     return jsonify({"between": names, "window": window, "chain": steps})

@@ -29,6 +29,12 @@ class Problem(HTTPException):
         self.extra = extra or {}
 
 
+def ambiguous(exc) -> Problem:
+    """A name that should pick one node and names several (:class:`~conflictkg.graph.domain.names.AmbiguousName`):
+    a 409 listing the candidates, so a client can ask again by IRI."""
+    return Problem(409, str(exc), title="Ambiguous name", extra={"candidates": exc.candidates})
+
+
 def problem_response(status: int, title: str, detail: str, *, headers: dict | None = None,
                      extra: dict | None = None) -> Response:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **(extra or {})}

@@ -128,7 +128,7 @@ def openapi_spec() -> dict:
             "/api/actors/{id}": _get("An actor's profile: its strikes and accusations, both directions",
                                      [_param("id", _ACTOR, where="path", required=True)],
                                      {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
-                                     extra={"404": _PROBLEM}),
+                                     extra={"404": _PROBLEM, "409": _PROBLEM}),
             "/api/timeline": _get("Every dated event in order", [_FORMAT], _ok("Timeline", csv=True)),
             "/api/queries": _get("Stored queries", [], {"description": "OK"}),
             "/api/queries/{name}": _get("Run a stored query (its parameters as query parameters)",

@@ -15,11 +15,12 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from conflictkg.graph.domain.accusations import accusations
 from conflictkg.graph.domain.actors import ACTOR_TYPES, actor, actors
+from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.queries import ParameterError, run_stored, stored_queries
 from conflictkg.graph.domain.strikes import FilterError, strikes
 from conflictkg.graph.domain.timeline import timeline
 
-from .errors import Problem
+from .errors import Problem, ambiguous
 from .openapi import openapi_spec
 from .store import get_dataset
 
@@ -69,6 +70,8 @@ def _answer(name: str, items: list[dict], flatten: Callable[[dict], dict], colum
 def _domain(call: Callable, **kwargs):
     try:
         return call(get_dataset(), **kwargs)
+    except AmbiguousName as exc:
+        raise ambiguous(exc) from exc
     except FilterError as exc:
         raise Problem(400, str(exc), title="Bad filter") from exc
 
@@ -132,7 +135,7 @@ def api_actors():
 def api_actor(actor_id: str):
     _args([])
     _format(tabular=False)
-    profile = actor(get_dataset(), actor_id)
+    profile = _domain(actor, text=actor_id)
     if profile is None:
         raise Problem(404, f"no actor is named {actor_id!r} (try an id from /api/actors)", title="Unknown actor")
     return jsonify(profile)

@@ -86,7 +86,7 @@ def _one(values: list[str], name: str) -> str | None:
 
 def _read_operation(name: str, direct_type: str) -> str | None:
     """The query (or update) text of the request, per the protocol's three ways of sending it."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # Flask answers HEAD by the GET route, and drops the body
         return _one(request.args.getlist(name), name)
     mimetype = request.mimetype
     if mimetype == QUERY_FORM:
@@ -217,7 +217,7 @@ def query() -> Response:
         raise Problem(400, "updates go to POST /sparql/update", title="Update sent as a query")
     text = _read_operation("query", "application/sparql-query")
     if text is None:
-        if request.method == "GET" and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
+        if request.method in ("GET", "HEAD") and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
             return Response(render_template("query.html"), mimetype="text/html")
         return service_description()
     for name in ("format", "entailment", "snapshot"):

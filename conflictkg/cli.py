@@ -18,6 +18,7 @@ from conflictkg.graph.domain.accusations import accusations as graph_accusations
 from conflictkg.graph.domain.actors import ACTOR_TYPES
 from conflictkg.graph.domain.actors import actor as graph_actor
 from conflictkg.graph.domain.actors import actors as graph_actors
+from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.source import article
 from conflictkg.graph.domain.strikes import FilterError
 from conflictkg.graph.domain.strikes import strikes as graph_strikes
@@ -74,6 +75,8 @@ def print_table(columns: list[str], rows: list[list[str]]) -> None:
 def _domain(call, store_spec: str, **kwargs):
     try:
         return call(open_dataset_or_exit(store_spec), **kwargs)
+    except AmbiguousName as exc:  # not a bad value: the graph holds several, and the message lists them
+        raise click.ClickException(str(exc)) from exc
     except FilterError as exc:
         raise click.BadParameter(str(exc)) from exc
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from conflictkg.cli import main, open_dataset_or_exit, store_option
+from conflictkg.graph.dataset import Dataset
 from conflictkg.graph.write.gate import Refused
 from conflictkg.graph.store import StoreError
 from conflictkg.graph.shacl.report import ValidationError
@@ -21,16 +22,25 @@ from conflictkg.graph.shacl.report import ValidationError
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default=None,
               help="text (default), json, or ttl (a SHACL sh:ValidationReport in Turtle).")
+@click.option("--alone", is_flag=True,
+              help="Check FILES by themselves (with the shipped ontology), not joined with the store.")
 @store_option
-def validate(files: tuple[str, ...], engine: str, as_json: bool, fmt: str | None, store_spec: str) -> None:
+def validate(files: tuple[str, ...], engine: str, as_json: bool, fmt: str | None, alone: bool,
+             store_spec: str) -> None:
     """Check the graph against the SHACL shapes: exit 0 conforms, 1 violations, 2 unreadable input.
 
-    With FILES, checks the store as it would be once they are loaded (nothing is stored).
+    With FILES, checks the store as it would be once they are loaded (nothing is stored);
+    with --alone, checks the files by themselves.
     """
     fmt = fmt or ("json" if as_json else "text")
-    store = open_dataset_or_exit(store_spec)
+    if alone and not files:
+        raise click.UsageError("--alone checks FILES: name at least one")
     try:
-        report = store.check_files([Path(f) for f in files], engine=engine) if files else store.check(engine=engine)
+        if alone:
+            report = Dataset.check_alone([Path(f) for f in files], engine=engine)
+        else:
+            store = open_dataset_or_exit(store_spec)
+            report = store.check_files([Path(f) for f in files], engine=engine) if files else store.check(engine=engine)
     except Refused as exc:  # pragma: no cover - check() reports, it does not refuse
         report = exc.report
     except (StoreError, ValidationError) as exc:

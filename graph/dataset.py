@@ -185,9 +185,17 @@ class Dataset:
         return check(self._store, sources, engine=engine, max_depth=self.max_depth)
 
     def check_files(self, paths: list[Path], *, engine: str = "fast", progress: bool = False) -> Report:
+        """The SHACL report of the data as it would be with these files added (nothing is stored)."""
         from .write.load import check_files
 
         return check_files(self._store, paths, engine=engine, progress=progress)
+
+    @staticmethod
+    def check_alone(paths: list[Path], *, engine: str = "fast") -> Report:
+        """The SHACL report of files by themselves, with the shipped ontology: no store is read."""
+        from .write.load import check_alone
+
+        return check_alone(paths, engine=engine)
 
     # -- exports ----------------------------------------------------------------------------------
 

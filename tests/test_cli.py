@@ -1,5 +1,6 @@
 """The CLI: the same verbs as the HTTP API, with messages and exit codes on bad input."""
 
+import gc
 import json
 
 from conflictkg.cli import main
@@ -60,3 +61,41 @@ def test_source_verb_reports_the_folding(runner):
     assert "606  CYRILLIC SMALL LETTER IE -> e" in out
     text = runner.invoke(main, ["source", "--text"]).stdout
     assert "Israel" in text and "\u0435" not in text
+
+
+SECOND_IRAN = ('<https://w3id.org/conflictkg/id/actor/iran-2> a <https://w3id.org/conflictkg/ontology#State> ; '
+               '<http://www.w3.org/2000/01/rdf-schema#label> "Iran"@en .\n')
+
+
+def test_the_readme_fixture_loads_onto_the_seeds_own_actors(runner, tmp_path):
+    from pathlib import Path
+
+    good = Path(__file__).resolve().parents[1] / "shapes" / "tests" / "good-attack.ttl"
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert runner.invoke(main, ["load", str(good), "--store", store]).exit_code == 0
+    profile = runner.invoke(main, ["actors", "Iran", "--store", store])
+    assert profile.exit_code == 0, profile.output
+    lines = profile.stdout.splitlines()
+    assert lines[0] == "Iran (state)"
+    assert "strikes by: 4" in lines and "  2024-01-16  Iranian strike on Panjgur" in lines
+    assert "strikes against: 4" in lines and "  2024-01-18  Pakistani reply" in lines
+    listed = json.loads(runner.invoke(main, ["actors", "--json", "--store", store]).stdout)["actors"]
+    assert [a["label"] for a in listed].count("Iran") == 1 and [a["label"] for a in listed].count("Pakistan") == 1
+
+
+def test_a_name_shared_by_two_actors_lists_them(runner, tmp_path):
+    second = tmp_path / "second-iran.ttl"
+    second.write_text(SECOND_IRAN)
+    store = f"oxigraph:{tmp_path / 'kg'}"
+    assert runner.invoke(main, ["load", str(second), "--store", store]).exit_code == 0
+    for argv in (["actors", "Iran"], ["tit-for-tat", "Iran", "Pakistan"]):
+        result = runner.invoke(main, [*argv, "--store", store])
+        exit_code, stdout, stderr = result.exit_code, result.stdout, result.stderr
+        del result  # its traceback holds the store open, and RocksDB allows one opener
+        gc.collect()
+        assert exit_code == 1 and stdout == ""
+        assert stderr.strip() == (
+            "Error: actor: 'Iran' names 2 actors: Iran <https://w3id.org/conflictkg/id/actor/iran>; "
+            "Iran <https://w3id.org/conflictkg/id/actor/iran-2>. Give the IRI of the one you mean.")
+    by_iri = runner.invoke(main, ["actors", "https://w3id.org/conflictkg/id/actor/iran", "--store", store])
+    assert by_iri.exit_code == 0 and by_iri.stdout.startswith("Iran (state)")

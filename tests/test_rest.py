@@ -150,3 +150,57 @@ def test_stored_queries_answer_the_same_with_and_without_entailment(client):
             rows = [{k: v["value"] for k, v in b.items()} for b in body["results"]["bindings"]]
             assert len(rows) == len({tuple(sorted(r.items())) for r in rows}), (query["name"], entailment)
             assert sorted(map(str, rows)) == sorted(map(str, stored)), (query["name"], entailment)
+
+
+def test_a_name_shared_by_two_actors_is_a_409_listing_them(client, store):
+    store.update('INSERT DATA { <https://w3id.org/conflictkg/id/actor/iran-2> a <https://w3id.org/conflictkg/ontology#State> ; '
+                 '<http://www.w3.org/2000/01/rdf-schema#label> "Iran"@en }')
+    candidates = [{"id": "iran", "iri": "https://w3id.org/conflictkg/id/actor/iran", "label": "Iran"},
+                  {"id": "iran-2", "iri": "https://w3id.org/conflictkg/id/actor/iran-2", "label": "Iran"}]
+    for url in ("/api/actors/Iran", "/api/tit-for-tat?between=Iran,Pakistan"):
+        response = client.get(url)
+        assert response.status_code == 409 and response.mimetype == PROBLEM, url
+        assert response.json["title"] == "Ambiguous name" and response.json["candidates"] == candidates
+        assert "'Iran' names 2 actors" in response.json["detail"]
+    assert client.get("/api/actors/https://w3id.org/conflictkg/id/actor/iran").status_code == 200
+    # a filter that takes any of the nodes it names still answers for both
+    assert client.get("/api/strikes?perpetrator=Iran").status_code == 200
+
+
+SAMPLE_VALUES = {"actor": ["Iran", "Pakistan"], "iri": ["https://w3id.org/conflictkg/id/actor/iran"],
+                 "date": ["2024-01-16"], "string": ["Iran"]}
+TIT_FOR_TAT_IRAN_PAKISTAN = [
+    ("2024-01-16", "Iran", "Pakistan", "Iran accuses Pakistan of failing to suppress armed movements hostile to Tehran"),
+    ("2024-01-16", "Iran", "Pakistan", "Iranian missile and drone strike on Koh-e-Sabz, Balochistan"),
+    ("2024-01-17", "Pakistan", "Iran", "Pakistan bars the return of Iran's ambassador"),
+    ("2024-01-17", "Pakistan", "Iran", "Pakistan cancels planned high-level meetings with Iran"),
+    ("2024-01-17", "Pakistan", "Iran", "Pakistan condemns the Iranian strike"),
+    ("2024-01-17", "Pakistan", "Iran", "Pakistan recalls its ambassador from Tehran"),
+    ("2024-01-18", "Iran", "Pakistan", "Iran condemns the Pakistani strike on its territory"),
+    ("2024-01-18", "Pakistan", "Iran", "Pakistani drone strike in Sistan-Baluchestan, Iran"),
+    ("2024-01-29", "Iran", "Pakistan", "Amir-Abdollahian visits Pakistan"),
+]
+
+
+def _stored_query_names() -> list[str]:
+    from conflictkg.graph.domain.queries import stored_queries
+
+    return sorted(stored_queries())
+
+
+@pytest.mark.parametrize("name", _stored_query_names())
+def test_every_stored_query_runs_with_its_parameters_and_asks_for_them_without(client, name):
+    from urllib.parse import urlencode
+
+    [query] = [q for q in client.get("/api/queries").json["queries"] if q["name"] == name]
+    used = {kind: iter(values) for kind, values in SAMPLE_VALUES.items()}
+    args = {p["name"]: next(used[p["kind"]]) for p in query["parameters"]}
+    response = client.get(f"/api/queries/{name}?{urlencode(args)}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["rows"], f"{name} with {args} found nothing in the seed"
+    if name == "tit-for-tat":
+        assert [(r["date"], r["by"], r["against"], r["event"]) for r in response.json["rows"]] == TIT_FOR_TAT_IRAN_PAKISTAN
+    if query["parameters"]:
+        missing = client.get(f"/api/queries/{name}")
+        assert missing.status_code == 400 and missing.mimetype == PROBLEM
+        assert f"needs the parameter {query['parameters'][0]['name']!r}" in missing.json["detail"]

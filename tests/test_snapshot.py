@@ -74,6 +74,43 @@ def test_diff_between_snapshot_and_file(runner, tmp_path):
     assert missing.exit_code == 2 and "not a snapshot id" in missing.output
 
 
+NEW_PLACE = b"""@prefix ck: <https://w3id.org/conflictkg/ontology#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/conflictkg/id/actor/test-front> a ck:ArmedGroup ; rdfs:label "Test Front"@en .
+<https://w3id.org/conflictkg/id/place/test-town> a ck:Place ; rdfs:label "Test Town"@en ;
+    geo:hasGeometry [ a geo:Geometry ; geo:asWKT "POINT(64.1 26.97)"^^geo:wktLiteral ] .
+"""
+
+
+def _canonical(quads) -> bytes:
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return b"".join(sorted(ox.serialize(dataset, format=ox.RdfFormat.N_QUADS).splitlines(keepends=True)))
+
+
+def test_diff_after_load_counts_only_the_loaded_triples(runner, tmp_path):
+    """The seed's ontology has blank-node lists (owl:unionOf): a load that brings blank nodes of its own
+    must not make them look removed and added again."""
+    snaps, store = str(tmp_path / "snaps"), f"oxigraph:{tmp_path / 'kg'}"
+    before = runner.invoke(main, ["snapshot", "--dir", snaps, "--store", store])
+    assert before.exit_code == 0, before.output
+    path = tmp_path / "new.ttl"
+    path.write_bytes(NEW_PLACE)
+    loaded = runner.invoke(main, ["load", str(path), "--store", store])
+    assert loaded.exit_code == 0, loaded.output
+    after = runner.invoke(main, ["snapshot", "--dir", snaps, "--store", store])
+    old_id, new_id = before.stdout.split()[-1], after.stdout.split()[-1]
+    text = runner.invoke(main, ["diff", old_id, new_id, "--dir", snaps])
+    assert text.exit_code == 1
+    assert text.stderr.strip().splitlines()[-1] == "7 added, 0 removed"
+    patch = runner.invoke(main, ["diff", old_id, new_id, "--dir", snaps, "--format", "patch"]).stdout.splitlines()
+    assert patch[0] == "TX ." and patch[-1] == "TC ."
+    assert all(line.startswith("A ") for line in patch[1:-1])
+    added = ox.parse("\n".join(line[2:] for line in patch[1:-1]).encode(), format=ox.RdfFormat.N_QUADS)
+    assert _canonical(added) == _canonical(ox.parse(NEW_PLACE, format=ox.RdfFormat.TURTLE))
+
+
 @pytest.fixture
 def snap_client(tmp_path):
     store = open_store("memory")

@@ -198,6 +198,26 @@ def test_no_query_gives_service_description_or_page(client):
     assert client.get("/").mimetype == "text/html"
 
 
+@pytest.mark.parametrize("url, headers", [
+    ("/sparql?query=" + quote("SELECT (1 AS ?x) {}"), {}),
+    ("/sparql?query=" + quote("SELECT (1 AS ?x) {}") + "&format=csv", {}),
+    ("/sparql?query=" + quote("CONSTRUCT { <urn:s> <urn:p> 1 } WHERE {}"), {"Accept": "application/n-triples"}),
+    ("/sparql", {"Accept": "text/turtle"}),
+    ("/sparql", {"Accept": "text/html"}),
+])
+def test_head_answers_as_get_without_a_body(client, url, headers):
+    get, head = client.get(url, headers=headers), client.head(url, headers=headers)
+    assert "HEAD" in client.put(url).headers["Allow"]
+    assert get.status_code == head.status_code == 200
+    assert head.mimetype == get.mimetype and head.headers["Content-Length"] == str(len(get.data))
+    assert head.data == b"" and get.data
+
+
+def test_head_refuses_as_get_does(client):
+    bad = "/sparql?query=" + quote("SELECT WHERE {")
+    assert client.head(bad).status_code == client.get(bad).status_code == 400
+
+
 def test_cors_and_body_limit(client):
     r = client.get("/sparql?query=" + quote("ASK {}"), headers={"Origin": "http://example.org"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"

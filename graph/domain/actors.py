@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .accusations import accusations
-from .names import label_index
+from .names import label_index, one_of
 from ..store import Store
 from .strikes import FilterError, strikes
 from ..vocab import CK, SPARQL_PREFIXES, WD, local_id
@@ -74,11 +74,12 @@ def actors(store: Store, *, type: str | None = None) -> list[dict]:
     return _describe(store, nodes)
 
 
-def find_actor(store: Store, text: str) -> str | None:
-    """The one actor ``text`` names (IRI, id, label or alias), or None."""
+def find_actor(store: Store, text: str, name: str = "actor") -> str | None:
+    """The one actor ``text`` names (IRI, id, label or alias), or None; :class:`~.names.AmbiguousName`
+    when it names several."""
     index = label_index(store)
     found = [n for n in index.match(text) if index.types.get(n, set()) & set(ACTOR_TYPES.values())]
-    return found[0] if len(found) == 1 else None
+    return one_of(index, text, found, name)
 
 
 def actor(store: Store, text: str) -> dict | None:

@@ -97,6 +97,28 @@ class FilterError(ValueError):
     """A filter value that cannot be used: a malformed date, a name that names nothing, …"""
 
 
+class AmbiguousName(FilterError):
+    """A name that must pick one node and names several: ``candidates`` lists them (id, iri, label)."""
+
+    def __init__(self, name: str, text: str, candidates: list[dict], what: str = "actors") -> None:
+        self.candidates = candidates
+        listed = "; ".join(f"{c['label']} <{c['iri']}>" for c in candidates)
+        super().__init__(f"{name}: {text!r} names {len(candidates)} {what}: {listed}. "
+                         f"Give the IRI of the one you mean.")
+
+
+def one_of(index: LabelIndex, text: str, nodes, name: str, what: str = "actors") -> str | None:
+    """The one node of ``nodes`` (those ``text`` matched), None when there is none.
+
+    Raises :class:`AmbiguousName` when there are several: answering for one of them, or saying
+    that nothing is named so, would both be wrong.
+    """
+    nodes = sorted(nodes)
+    if len(nodes) > 1:
+        raise AmbiguousName(name, text, [index.describe(n, aliases=False) for n in nodes], what)
+    return nodes[0] if nodes else None
+
+
 def resolve(store: Store, text: str | None, name: str = "filter") -> set[str] | None:
     """The nodes a filter value names; None when there is no filter.
 

@@ -17,6 +17,7 @@ trailing ``VALUES`` clause, so the same text runs on any SPARQL engine. Kinds: `
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -99,36 +100,41 @@ def stored_queries() -> dict[str, StoredQuery]:
     return {q.name: q for q in sorted(found, key=lambda q: q.title)}
 
 
-def _term(store: Store, param: Param, value: str) -> str:
+def _terms(store: Store, param: Param, value: str) -> list[str]:
     if param.kind == "actor":
         nodes = label_index(store).match(value)
         if not nodes:
             raise ParameterError(f"{param.name}: no actor or place is named {value!r}")
-        return " ".join(f"<{n}>" for n in sorted(nodes))
+        return [f"<{n}>" for n in sorted(nodes)]
     if param.kind == "iri":
         try:
-            return str(ox.NamedNode(value))
+            return [str(ox.NamedNode(value))]
         except ValueError:
             raise ParameterError(f"{param.name}: {value!r} is not an IRI") from None
     if param.kind == "date":
         try:
-            return f'"{dt.date.fromisoformat(value).isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>'
+            return [f'"{dt.date.fromisoformat(value).isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>']
         except ValueError:
             raise ParameterError(f"{param.name}: {value!r} is not a date (YYYY-MM-DD)") from None
-    return str(ox.Literal(value))
+    return [str(ox.Literal(value))]
 
 
 def bind(store: Store, query: StoredQuery, args: dict[str, str]) -> str:
-    """The query text with its parameters bound by a trailing VALUES clause."""
+    """The query text with its parameters bound by one trailing VALUES clause (a query may end in
+    one only): a row for each combination of the values each parameter names."""
     unknown = set(args) - {p.name for p in query.params}
     if unknown:
         raise ParameterError(f"unknown parameter(s) for {query.name}: {', '.join(sorted(unknown))}")
-    text = query.text
+    if not query.params:
+        return query.text
+    columns = []
     for param in query.params:
         if not args.get(param.name):
             raise ParameterError(f"{query.name} needs the parameter {param.name!r} ({param.description or param.kind})")
-        text += f"\nVALUES ?{param.name} {{ {_term(store, param, args[param.name])} }}"
-    return text
+        columns.append(_terms(store, param, args[param.name]))
+    names = " ".join(f"?{p.name}" for p in query.params)
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*columns))
+    return query.text + f"\nVALUES ({names}) {{ {rows} }}"
 
 
 def run_stored(store: Store, name: str, args: dict[str, str] | None = None) -> StoredResult:

@@ -26,8 +26,12 @@ from ..store import Store
 from .report import Result
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-#: The report's component for these results: SHACL counts an ill-formed literal as a datatype violation.
-COMPONENT = "http://www.w3.org/ns/shacl#DatatypeConstraintComponent"
+#: What a shape's sh:datatype reports, an ill-formed literal included (SHACL 4.1.1).
+DATATYPE = "http://www.w3.org/ns/shacl#DatatypeConstraintComponent"
+#: The project's own component for an ill-typed literal that no shape's sh:datatype reported: SHACL
+#: would let it pass, so naming it sh:DatatypeConstraintComponent would claim a result no SHACL
+#: engine gives; the graph refuses it all the same.
+COMPONENT = "https://w3id.org/conflictkg/ontology#IllTypedLiteralComponent"
 NUMERIC = ("integer", "decimal", "float", "double", "nonPositiveInteger", "negativeInteger", "long", "int",
            "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
            "positiveInteger")
@@ -79,7 +83,7 @@ def ill_typed(store: Store, *, graph: str | None = None, focus: list | None = No
 
 
 def add_ill_typed(results: list[Result], found: list[Result]) -> list[Result]:
-    """``results`` with ``found`` added, except where a shape already reported the same value."""
-    seen = {(r.focus, r.path, r.value) for r in results if r.component == COMPONENT}
+    """``results`` with ``found`` added, except where a shape's sh:datatype already reported the same value."""
+    seen = {(r.focus, r.path, r.value) for r in results if r.component == DATATYPE}
     extra = [r for r in found if (r.focus, r.path, r.value) not in seen]
     return sorted(results + extra, key=lambda r: (r.focus, r.path or "", r.component, r.value or ""))

@@ -38,6 +38,12 @@ class Result:
         """What two engines must agree on."""
         return (self.focus, self.path, self.component)
 
+    @property
+    def shacl(self) -> bool:
+        """Whether a SHACL constraint component gave it (not one of the project's own checks, such as
+        ill-typed literals): what pySHACL, the reference, can be compared on."""
+        return self.component.startswith(SHACL)
+
     def as_json(self) -> dict:
         return {"focus": self.focus, "path": self.path, "component": self.component, "severity": self.severity,
                 "message": self.message, "value": self.value}

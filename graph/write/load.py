@@ -191,3 +191,13 @@ def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progres
 def check_files(store: Store, paths: list[Path], *, engine: str = "fast", progress: bool = False):
     """The SHACL report of the store as it would be with these files added (nothing is stored)."""
     return _through_gate(check, store, paths, engine, progress)
+
+
+def check_alone(paths: list[Path], *, engine: str = "fast", progress: bool = False):
+    """The SHACL report of the files by themselves: their data with the shipped ontology (for its class
+    tree), as pySHACL checks a data graph with an ontology graph; no store's data joins them."""
+    from ..ontology import ontology_ntriples
+
+    ontology = Store(ox.Store(), "memory")
+    ontology.load(ontology_ntriples(), ox.RdfFormat.N_TRIPLES)
+    return check_files(ontology, paths, engine=engine, progress=progress)
