@@ -1,7 +1,7 @@
 """SHACL validation of a store: a ``fast`` engine that compiles shapes into SPARQL, and pySHACL.
 
-pySHACL is the reference, but it walks an rdflib graph in Python: 142 s and 1.4 GB for 100k
-events. The ``fast`` engine turns every constraint of the shapes graph into one SPARQL SELECT
+pySHACL is the reference, but it walks an rdflib graph in Python: hours at 100k events
+(docs/performance.md). The ``fast`` engine turns every constraint of the shapes graph into one SPARQL SELECT
 that returns the violating focus nodes (and values), and runs it inside pyoxigraph, where the
 store's indexes find the focus nodes. The same queries take a ``VALUES ?this { … }`` so a write
 can be checked on the nodes it touches only.
@@ -244,8 +244,7 @@ def _by_shape(checks: list[Check], field: str) -> tuple[dict[tuple, list[Check]]
 def _merge_max_counts(checks: list[Check]) -> list[Check]:
     """The sh:maxCount checks of one node shape that differ only by their (one-predicate) path, as
     one query that names the path of each violation: every one of them walks the same focus nodes,
-    so one walk instead of one per property (whole-graph validation at 100k events: 8 queries of
-    0.5-0.9 s become one of 1 s). A count of 1, alone or not, becomes a join (see below)."""
+    so one walk instead of one per property. A count of 1, alone or not, becomes a join (see below)."""
     groups, rest = _by_shape(checks, "max_count")
     for (target, count, shape), members in groups.items():
         paths = " ".join(f"<{c.path}>" for c in members)
@@ -268,8 +267,7 @@ def _merge_max_counts(checks: list[Check]) -> list[Check]:
 
 def _merge_min_counts(checks: list[Check]) -> list[Check]:
     """The ``sh:minCount 1`` checks of one node shape on one-predicate paths, as one query naming the
-    missing path: one walk of the focus nodes instead of one per property (at 100k events, the three
-    of an event: 0.9 s, merged 0.4 s)."""
+    missing path: one walk of the focus nodes instead of one per property."""
     groups, rest = _by_shape(checks, "min_count")
     for (target, _, shape), members in groups.items():
         if len(members) == 1:
@@ -433,7 +431,7 @@ _POOL_LOCK = threading.Lock()
 
 
 def _threads() -> ThreadPoolExecutor:
-    """One pool per process, kept: a write validated in 30 ms should not start and stop threads.
+    """One pool per process, kept: a write validated in milliseconds should not start and stop threads.
     (A forked child gets a pool of its own: its parent's threads do not exist in it.)"""
     global _POOL
     with _POOL_LOCK:
@@ -481,8 +479,7 @@ def _whole(query_func, checks: list[Check], closures: dict[str, str]) -> _Whole:
     (:func:`_values_first`), and a maxCount check is skipped when the predicate has as many subjects
     as triples. It pays when the predicate is not used much beyond the shape's focus nodes
     (rdfs:label has thousands of times more triples than there are actors): each focus pattern and
-    each predicate is counted once, a predicate no further than it needs to be. At 100k events the
-    checks of the whole graph took 13.3 s of CPU, now 6.4 s.
+    each predicate is counted once, a predicate no further than it needs to be.
     """
     def uses(check: Check) -> list[tuple[str, str]]:
         if check.anywhere:
@@ -538,8 +535,8 @@ def _values_first(query_func, check: Check, closures: dict[str, str]) -> list[di
 def run_fast(query_func, plan: Plan, focus: Iterable | None = None) -> list[Result]:
     """Run every compiled check through ``query_func(sparql) -> list of row dicts``."""
     values = _focus_values(focus)
-    # joined on the sub-classes, a check over the whole graph runs 4x faster; but from a few focus
-    # nodes the engine would then start at every instance of the classes: keep the path there
+    # joined on the sub-classes, a check over the whole graph runs several times faster; but from a
+    # few focus nodes the engine would then start at every instance of the classes: keep the path there
     closures = _class_closures(query_func, (c.query for c in plan.checks)) if values is None else {}
 
     def run(index: int, check: Check, whole: _Whole) -> list[dict]:
