@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ..formats import rdf_format
 from ..settings import setting
-from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, rebuild
+from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, may_read_entailed, rebuild, supers_of
 from .seed_cache import seed_ntriples
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
@@ -93,6 +93,7 @@ class Store:
         # held only while the engine's data changes: what a fork of this process must not cut in two
         self._changing = threading.RLock()
         self._changes: collections.deque = collections.deque()
+        self._supers_read: tuple[int, frozenset[str]] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -118,6 +119,8 @@ class Store:
         if base_iri:
             kwargs["base_iri"] = base_iri
         if entailment is not None and default_graph is None and not union_default_graph:
+            if entailment == "rdfs" and not may_read_entailed(sparql, self._supers()):
+                entailment = "none"  # the same answer, without a second graph to scan
             default_graph = entailment_dataset(entailment).get("default_graph")
         if self._inner.contains_named_graph(ENTAILED_GRAPH):
             if named_graphs is None:
@@ -136,6 +139,12 @@ class Store:
             raise QueryError(str(exc)) from exc
         except (OSError, ValueError) as exc:
             raise QueryError(str(exc)) from exc
+
+    def _supers(self) -> frozenset[str]:
+        """The super-classes and super-properties of the data's trees, read once per generation."""
+        if self._supers_read is None or self._supers_read[0] != self.generation:
+            self._supers_read = (self.generation, supers_of(self))
+        return self._supers_read[1]
 
     def select(self, sparql: str, **kwargs) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Run a SELECT query and return its rows as dicts of bound variables."""

@@ -31,6 +31,7 @@ dump, a snapshot or an export.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Iterable
 
@@ -150,6 +151,86 @@ def choose(entailment: str | None, *, entails: bool) -> str:
         raise ValueError("entailment: rdfs is kept by conflictkg's own stores, not by a remote engine; "
                          "use the engine's own reasoning, or rdfs:subClassOf* in the query")
     return entailment
+
+
+# -- which queries can read an entailed triple --------------------------------------------------------
+
+_TOKEN = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<pname>(?:[A-Za-z][\w.-]*)?:(?:[\w.%:-]|\\.)*)
+  | (?P<word>[A-Za-z_]\w*)
+  | (?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+  | (?P<punct>!=|\^\^|&&|\|\||<=|>=|[{}()\[\];,.!^|/*+?=<>@-])
+  | (?P<space>\s+)
+""", re.X)
+#: What stands before a variable in a predicate's place, and after it (a subject, an object).
+_SUBJECTS = {"var", "iri", "pname", "]", "string", "number", ";", "["}
+_OBJECTS = {"var", "iri", "pname", "string", "number", "[", "(", "boolean"}
+_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.I)
+
+
+def supers_of(store) -> frozenset[str]:
+    """The IRIs of the super-classes and super-properties of a store's trees: the objects and
+    predicates of every entailed triple but rdf:type."""
+    hierarchy = Hierarchy(store)
+    return frozenset(s.value for tree in (hierarchy.classes, hierarchy.properties) for sups in tree.values()
+                     for s in sups)
+
+
+def may_read_entailed(sparql: str, supers: frozenset[str]) -> bool:
+    """Whether a query could match a triple of the entailed graph, whose predicates are rdf:type
+    (with a super-class as object) and the super-properties: ``supers`` holds the IRIs of both.
+
+    False only when sure: no variable in a predicate's place, no rdf:type of a variable, no negated
+    property set, no IRI the query writes relative or with a prefix it does not declare, and no
+    super-class or super-property named. A query it is False for reads the asserted triples alone,
+    which spares the engine a second graph to scan beside them.
+
+    >>> supers = frozenset({"https://w3id.org/conflictkg/ontology#Attack"})
+    >>> ck = "PREFIX ck: <https://w3id.org/conflictkg/ontology#> "
+    >>> may_read_entailed(ck + "SELECT ?e WHERE { ?e ck:fatalities ?f FILTER (?f > 1) }", supers)
+    False
+    >>> [may_read_entailed(ck + q, supers) for q in ("ASK { ?e a ck:Attack }", "ASK { ?e a ?c }",
+    ...     "ASK { ?s ?p 'x' }", "ASK { ?s !ck:date ?o }", "ASK { ?e a ck:MissileStrike }", "ASK { ?e x:y ?o }",
+    ...     "ASK { ?e ck:date ?d ; ?p ?o }", "ASK { ?e a/rdfs:subClassOf* ?c }")]
+    [True, True, True, True, False, True, True, True]
+    """
+    prefixes = dict(_PREFIX.findall(sparql))
+    kinds: list[str] = []
+    for found in _TOKEN.finditer(sparql):
+        kind, text = found.lastgroup, found.group()
+        if kind in ("comment", "space"):
+            continue
+        if kind in ("iri", "pname"):
+            if kind == "iri":
+                iri = text[1:-1]
+                if ":" not in iri:
+                    return True  # relative: resolved against a base not followed here
+            else:
+                prefix, _, local = text.partition(":")
+                if prefix not in prefixes:
+                    return True
+                iri = prefixes[prefix] + local.replace("\\", "")
+            if iri in supers:
+                return True
+            if iri == _TYPE.value:
+                kind = "a"
+        elif kind == "punct":
+            if text == "!":
+                return True
+            kind = text
+        elif kind == "word":
+            kind = "a" if text == "a" else "boolean" if text.lower() in ("true", "false") else "word"
+        kinds.append(kind)
+    for before, this, after in zip(["", *kinds], kinds, [*kinds[1:], ""]):
+        if this == "a" and after not in ("iri", "pname"):
+            return True  # a type whose class is a variable, or rdf:type in a path
+        if this == "var" and before in _SUBJECTS and after in _OBJECTS:
+            return True  # a variable predicate
+    return False
 
 
 def dataset(entailment: str) -> dict:

@@ -203,6 +203,7 @@ def _loop(sock: socket.socket, store_for) -> None:
                 for quad in removed:
                     store.inner.remove(quad)
                 store.inner.extend(added)
+            store.generation = generation
             reply = ("ok", evaluate(store, sparql, formats=formats, max_rows=max_rows, **kwargs))
         except Unacceptable as exc:
             reply = ("unacceptable", exc.kind)
