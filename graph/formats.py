@@ -15,7 +15,7 @@ True
 >>> rdf_format("x.gz")
 Traceback (most recent call last):
 ...
-conflictkg.graph.store.StoreError: unknown RDF format: 'x.gz' (use one of ttl, nt, nq, trig, jsonld, rdf, n3)
+conflictkg.graph.errors.StoreError: unknown RDF format: 'x.gz' (use one of ttl, nt, nq, trig, jsonld, rdf, n3)
 
 HTTP offers answers by media type, the first of each table when the client does not say:
 
@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Iterable, TypeVar
 
 import pyoxigraph as ox
+
+from .errors import StoreError
 
 Format = TypeVar("Format", ox.RdfFormat, ox.QueryResultsFormat)
 
@@ -69,8 +71,6 @@ def rdf_format(name_or_path: str | Path) -> ox.RdfFormat:
     key = text.lower().rsplit(".", 1)[-1]
     if key in RDF_NAMES:
         return RDF_NAMES[key]
-    from .store import StoreError  # here: store.py imports this module
-
     names = ", ".join(fmt.file_extension for fmt in RDF_FORMATS)
     raise StoreError(f"unknown RDF format: {text!r} (use one of {names})")
 

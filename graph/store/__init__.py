@@ -24,6 +24,7 @@ from typing import IO, Iterable, Iterator, Union
 
 import pyoxigraph as ox
 
+from ..errors import QueryError, QueryTimeout, StoreError  # noqa: F401 -- the seam's errors, named from here
 from ..formats import rdf_format
 from ..settings import setting
 from .entailment import ENTAILED_GRAPH, dataset as entailment_dataset, may_read_entailed, rebuild, supers_of
@@ -33,22 +34,6 @@ QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
 #: Quads of the last commits kept for :meth:`Store.changes_since`: a query executor that copied the
 #: store before them is brought up to date with them rather than started anew.
 CHANGES_KEPT = 100_000
-
-
-class StoreError(Exception):
-    """A store could not be opened or could not do what was asked."""
-
-
-class QueryError(StoreError):
-    """The query or update text is not valid SPARQL, or the engine refused it."""
-
-
-class QueryTimeout(StoreError):
-    """The query ran past its time and was stopped."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"the query ran for more than {seconds:g} s and was stopped")
-        self.seconds = seconds
 
 
 def triples_result(triples: Iterable[ox.Triple | ox.Quad]) -> ox.QueryTriples:
