@@ -66,9 +66,25 @@ class DeadlineSocket:
 
 
 class Worker(ThreadWorker):
-    """``gthread`` with the read deadline (the app's ``READ_TIMEOUT``) and problem+json errors."""
+    """``gthread`` with the read deadline (the app's ``READ_TIMEOUT``) and problem+json errors; a
+    shutdown (^C, TERM) stops the queries running in executors at once, and their clients are told
+    so (503 + Retry-After) rather than kept waiting for an answer that will not come."""
 
     read_timeout = 10.0
+
+    def handle_quit(self, sig, frame):
+        self._stop_queries()
+        super().handle_quit(sig, frame)
+
+    def handle_exit(self, sig, frame):
+        self._stop_queries()
+        super().handle_exit(sig, frame)
+
+    def _stop_queries(self) -> None:
+        app = getattr(self, "wsgi", None)
+        dataset = getattr(app, "extensions", {}).get("conflictkg.dataset")
+        if dataset is not None:
+            dataset.close()
 
     def handle(self, conn):
         if not self.cfg.is_ssl:

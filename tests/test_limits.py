@@ -124,3 +124,74 @@ def test_every_limit_is_in_the_readme_with_its_default():
         if limit.name != "QUERY_PROCESSES":  # its default depends on the machine: the row says how
             shown = f"{limit.default:,}" if isinstance(limit.default, int) else f"{limit.default:g}"
             assert re.search(rf"\b{re.escape(shown)}\b", row), f"{limit.env}: default {shown} not in {row!r}"
+
+
+@pytest.fixture
+def sent(monkeypatch) -> threading.Event:
+    """Set once a query has gone to its executor and the server awaits the answer."""
+    from conflictkg.graph.store import executor
+
+    event, send = threading.Event(), executor._send
+
+    def watched(sock, message) -> None:
+        send(sock, message)
+        if len(message) == 7:  # (store, generation, changes, query, dataset, formats, row cap): a query
+            event.set()
+
+    monkeypatch.setattr(executor, "_send", watched)
+    return event
+
+
+def _heavy_in_a_thread(client) -> tuple[threading.Thread, list]:
+    answers: list = []
+    thread = threading.Thread(target=lambda: answers.append(client.get("/sparql?query=" + quote(HEAVY))))
+    thread.start()
+    return thread, answers
+
+
+def _says_shutting_down(response) -> None:
+    assert response.status_code == 503 and response.mimetype == PROBLEM and response.headers["Retry-After"] == "2"
+    assert response.json["detail"] == ("the server is shutting down: the query was stopped; "
+                                       "ask again once it is back")
+
+
+@pytest.mark.parametrize("how", ["the pool closes", "the executor gets ^C"])
+def test_a_shutdown_during_a_query_answers_503_saying_so(store, sent, how):
+    import os
+    import signal
+
+    app = _app(store, QUERY_PROCESSES=1, QUERY_TIMEOUT=600.0)
+    client = app.test_client()
+    thread, answers = _heavy_in_a_thread(client)
+    assert sent.wait(60)
+    pool = app.extensions["conflictkg.dataset"]._executors()
+    if how == "the pool closes":
+        pool.close()
+    else:  # what a ^C in the terminal does: the executors are in the server's process group
+        [executor] = pool._executors
+        os.kill(executor.pid, signal.SIGINT)
+    thread.join(60)
+    [response] = answers
+    _says_shutting_down(response)
+    if how == "the pool closes":  # and nothing starts again
+        _says_shutting_down(client.get(ASK))
+    else:  # an executor's death alone does not stop the server
+        _still_serving(client)
+
+
+def test_the_servers_term_stops_running_queries_at_once(store, sent):
+    import signal
+
+    from conflictkg.worker import Worker
+
+    app = _app(store, QUERY_PROCESSES=1, QUERY_TIMEOUT=600.0)
+    client = app.test_client()
+    thread, answers = _heavy_in_a_thread(client)
+    assert sent.wait(60)
+    worker = Worker.__new__(Worker)  # gunicorn's worker, as far as its TERM handler goes
+    worker.wsgi, worker.alive = app, True
+    worker.method_queue = type("Queue", (), {"defer": lambda self, call: call()})()  # wakes its poller
+    worker.handle_exit(signal.SIGTERM, None)
+    thread.join(60)
+    assert worker.alive is False
+    _says_shutting_down(answers[0])

@@ -79,6 +79,18 @@ class EngineStopped(StoreError):
     """The executor died while answering (memory limit, or a crash of the engine)."""
 
 
+class ShuttingDown(EngineStopped):
+    """The query was stopped because the server is shutting down: the pool was closed, or the executor
+    got the ^C or TERM meant for the server (it shares the server's process group)."""
+
+    def __init__(self) -> None:
+        super().__init__("the server is shutting down: the query was stopped; ask again once it is back")
+
+
+#: The signals that end an executor on a shutdown: the pool itself only ever sends SIGKILL.
+_SHUTDOWN_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT})
+
+
 class Unacceptable(StoreError):
     """The answer is of a kind the client accepts no format for."""
 
@@ -303,6 +315,8 @@ class _Executor:
         self.pid, self.sock, self.world = pid, sock, world
         self.process, self.checkpoint, self.checkpoints = process, checkpoint, checkpoints
         self.alive = True
+        #: the signal that ended the process, once it is reaped (None: it exited, or is not reaped yet)
+        self.ended_by: int | None = None
         #: the commits to apply to its copy before its next query, and the generation they bring it to
         self.catching_up: tuple[list, int] | None = None
 
@@ -324,9 +338,11 @@ class _Executor:
         try:
             os.kill(self.pid, signal.SIGKILL)
             if self.process is not None:
-                self.process.wait()
+                code = self.process.wait()
+                self.ended_by = -code if code < 0 else None
             else:
-                os.waitpid(self.pid, 0)
+                status = os.waitpid(self.pid, 0)[1]
+                self.ended_by = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         except (ProcessLookupError, ChildProcessError):
             pass
         self.sock.close()
@@ -528,6 +544,7 @@ class QueryPool:
         self._waiting: deque[int] = deque()  # tickets of the requests waiting, first come first served
         self._tickets = count()
         self._pid = os.getpid()
+        self._closed = False
         self._checkpoints = _Checkpoints()
         self._finalizer = weakref.finalize(self, _kill_all, self._executors, self._checkpoints, self._pid)
 
@@ -551,6 +568,8 @@ class QueryPool:
             raise QueryTimeout(timeout) from None
         except (OSError, EOFError, pickle.UnpicklingError):
             executor.kill()
+            if self._closed or executor.ended_by in _SHUTDOWN_SIGNALS:
+                raise ShuttingDown() from None
             raise EngineStopped("the query's process died (past its memory allowance, or the engine crashed); "
                                 "nothing was changed") from None
         finally:
@@ -584,6 +603,8 @@ class QueryPool:
         sid = _register(store)
         with self._cond:
             self._adopt()
+            if self._closed:
+                return
             if any(executor.serves(sid, store.generation) or executor.behind(store, sid) is not None
                    for executor in self._idle):
                 return
@@ -615,6 +636,8 @@ class QueryPool:
         deadline = time.monotonic() + self.queue_wait
         with self._cond:
             self._adopt()
+            if self._closed:
+                raise ShuttingDown()
             ticket = next(self._tickets)
             self._waiting.append(ticket)
             try:
@@ -678,8 +701,10 @@ class QueryPool:
             self._cond.notify_all()
 
     def close(self) -> None:
-        """Stop every executor (they also stop by themselves when this process ends)."""
+        """Stop every executor (they also stop by themselves when this process ends). A query running
+        meanwhile, and any asked for later, raises :class:`ShuttingDown`."""
         with self._cond:
+            self._closed = True
             self._finalizer()
             self._executors.clear()
             self._idle.clear()
