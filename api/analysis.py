@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, jsonify
 
 from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.strikes import FilterError

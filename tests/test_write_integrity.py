@@ -42,14 +42,14 @@ A_VALID_STRIKE = f"""
 REFUSED = {
     "insert-data-bombing": (f"INSERT DATA {{ {BOMBING} }}", 422, "The write violates the shapes"),
     "insert-data-named": (f"INSERT DATA {{ GRAPH <urn:x:g> {{ {BOMBING} }} }}", 422, "Named graphs are read-only"),
-    "delete-data-ontology": (f"DELETE DATA {{ ck:MissileStrike rdfs:subClassOf ck:Attack }}", 422,
+    "delete-data-ontology": ("DELETE DATA { ck:MissileStrike rdfs:subClassOf ck:Attack }", 422,
                              "The ontology is read-only"),
     "delete-data-perpetrators": (f"DELETE DATA {{ {KOH_E_SABZ} ck:perpetrator <{ACTOR}iran>, <{ACTOR}irgc> }}", 422,
                                 "The write violates the shapes"),
     "delete-where-perpetrators": ("DELETE WHERE { ?e ck:perpetrator ?p }", 422, "The write violates the shapes"),
     "delete-where-class-tree": ("DELETE WHERE { ?c rdfs:subClassOf ?d }", 422, "The ontology is read-only"),
-    "delete-insert-retype": (f"DELETE {{ ?e a ck:MissileStrike }} INSERT {{ ?e a ck:Accusation }} "
-                             f"WHERE {{ ?e a ck:MissileStrike }}", 422, "The write violates the shapes"),
+    "delete-insert-retype": ("DELETE { ?e a ck:MissileStrike } INSERT { ?e a ck:Accusation } "
+                             "WHERE { ?e a ck:MissileStrike }", 422, "The write violates the shapes"),
     "delete-insert-ontology-replaced": ("DELETE { ?s ?p ?o } INSERT { ?s ?p ck:Nothing } "
                                         "WHERE { ?s ?p ?o FILTER (?s = ck:Attack) }", 422, "The ontology is read-only"),
     "with-named": (f"WITH <{HELD}> INSERT {{ ?s rdfs:comment 'x' }} WHERE {{ ?s a ck:Bombing }}", 422,
