@@ -46,12 +46,11 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from ..store import entailment
+from ..ontology import ontology_graph
 from ..safety.guard import DEFAULT_DEPTH, check_rdf
 from ..shacl.literals import add_ill_typed, ill_typed
-from ..ontology import ontology_graph
 from ..shacl.report import Report
-from ..store import QueryError, Store, StoreError, engine_input
+from ..store import QueryError, Store, StoreError, engine_input, entailment
 
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 #: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
