@@ -92,7 +92,9 @@ def test_every_ontology_class_with_instances_has_a_shape():
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
 def test_the_seed_graph_conforms(store, engine):
     report = validate(store, engine=engine)
-    assert report.results == [] and report.conforms
+    # the one note: the article says the Kerman bombs went off "near the tomb", not what they hit
+    assert report.conforms and [(r.severity, r.focus.rsplit("/", 1)[-1], r.path) for r in report.results] == [
+        ("Info", "2024-01-03-kerman-bombings", "https://w3id.org/conflictkg/ontology#target")]
 
 
 def _faulty_synthetic_store(events: int = 100) -> tuple[Store, set]:
@@ -266,7 +268,7 @@ def test_the_incremental_check_reaches_the_events_that_point_at_a_changed_node(s
     # the same as validating the whole graph with the data in it
     merged = open_store("memory")
     merged.load(data, ox.RdfFormat.N_TRIPLES)
-    assert keys == {r.key for r in validate(merged).results}
+    assert keys == {r.key for r in validate(merged).results} - {r.key for r in validate(store).results}
 
 
 def test_updates_are_applied_only_when_the_graph_still_conforms(store):
@@ -332,7 +334,7 @@ def test_validate_alone_checks_the_file_without_the_store(runner, tmp_path, engi
     # joined with the seed, by the fast engine only: pySHACL over the whole seed takes seconds a run
     joined, alone = run(str(relabel), engine="fast"), run("--alone", str(relabel))
     assert joined.exit_code == 1 and alone.exit_code == 0, (joined.output, alone.output)
-    assert {(v["focus"], v["component"]) for v in json.loads(joined.stdout)["violations"]} == {
+    assert {(v["focus"], v["component"]) for v in json.loads(joined.stdout)["violations"] if v["severity"] == "Violation"} == {
         ("https://w3id.org/conflictkg/id/actor/iran", str(SH.MaxCountConstraintComponent))}
     assert json.loads(alone.stdout)["violations"] == []
     joined, alone = run(str(strike), engine="fast"), run("--alone", str(strike))

@@ -24,7 +24,7 @@ import yaml
 from conflictkg.data import SEED_FILE
 
 from .source import ARTICLE_DATE, ARTICLE_TITLE, Source, article, mixed_script
-from ..vocab import CK, DCT, GEO, OWL, RDF, RDFS, SKOS, WD, XSD, iri
+from ..vocab import CK, DCT, GEO, OWL, RDF, RDFS, SKOS, WD, XSD, iri, local_id
 
 
 #: Closed lists the data must draw from (the shapes say the same for data added later).
@@ -66,11 +66,12 @@ class _Builder:
     def add(self, s: str | ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal | str) -> None:
         subject = s if isinstance(s, ox.NamedNode) else _nn(s)
         obj = _nn(o) if isinstance(o, str) else o
+        # Every literal, not only labels: a look-alike letter in a note or a role defeats search as surely.
+        if isinstance(obj, ox.Literal) and mixed_script(obj.value):
+            raise SeedError(f"{local_id(subject.value)} {local_id(p)}: the text mixes scripts: {obj.value!r}")
         self.triples.append(ox.Triple(subject, _nn(p), obj))
 
     def label(self, node: str, text: str, where: str) -> None:
-        if mixed_script(text):
-            raise SeedError(f"{where}: label mixes scripts: {text!r}")
         self.add(node, RDFS.label, _lit(text, lang="en"))
 
     def ref(self, kind: str, key: str, where: str) -> str:
@@ -161,9 +162,9 @@ class _Builder:
             self.add(node, RDF.type, CK[kind])
             self.label(node, spec["label"], where)
             for alias in spec.get("aliases", []):
-                if mixed_script(alias):
-                    raise SeedError(f"{where}: alias mixes scripts: {alias!r}")
                 self.add(node, SKOS.altLabel, _lit(alias, lang="en"))
+            if spec.get("comment"):
+                self.add(node, RDFS.comment, _lit(spec["comment"], lang="en"))
             if spec.get("role"):
                 self.add(node, CK.role, _lit(spec["role"], lang="en"))
             if spec.get("wikidata"):
@@ -216,6 +217,10 @@ class _Builder:
             if status not in EVENT_STATUSES:
                 raise SeedError(f"{where}: status {status!r} not in {sorted(EVENT_STATUSES)}")
             self.add(node, CK.status, _lit(status))
+            for who in spec.get("by", []):
+                self.add(node, CK.claimant, self.ref("actor", who, where))
+            if status in {"alleged", "claimed", "denied"} and not spec.get("by"):
+                raise SeedError(f"{where}: a {status} event says by whom (by:)")
             if "date" in spec:
                 self.add(node, CK.date, _date(spec["date"], where))
                 basis = spec.get("date_basis", "stated")
@@ -249,24 +254,18 @@ class _Builder:
                 self.add(node, CK.fatalitiesQualifier, _lit(spec["fatalities_qualifier"]))
         if spec.get("injured"):
             self.add(node, CK.injuredNote, _lit(spec["injured"], lang="en"))
-        # Perpetrators, targeted groups and responses are asserted and also carried as
-        # claims, so that who said so (and how sure) stays beside the plain fact.
-        for entry in spec.get("perpetrators", []):
-            actor = self.ref("actor", entry["actor"], where)
-            self.add(node, CK.perpetrator, actor)
-            self.claim(node, CK.perpetrator, actor, entry, f"{where} perpetrator {entry['actor']}", "reported")
-        for entry in spec.get("targeted_groups", []):
-            actor = self.ref("actor", entry["actor"], where)
-            self.add(node, CK.targetedGroup, actor)
-            self.claim(node, CK.targetedGroup, actor, entry, f"{where} targeted group {entry['actor']}", "reported")
-        for entry in spec.get("responds_to", []):
-            other = self.ref("event", entry["event"], where)
-            status = entry.get("status", "reported")
-            # Only what the article reports becomes a plain link; an analyst's or an
-            # actor's reading of motives stays a claim.
-            if status == "reported":
-                self.add(node, CK.respondsTo, other)
-            self.claim(node, CK.respondsTo, other, entry, f"{where} responds to {entry['event']}", "reported")
+        # Every perpetrator, targeted group and response is a claim, with who says so and how
+        # sure; only what the article reports as fact is also a plain triple, so that no
+        # query of the plain property reads an allegation as fact (the ontology says the same).
+        for key, prop, kind, what in (("perpetrators", CK.perpetrator, "actor", "perpetrator"),
+                                      ("targeted_groups", CK.targetedGroup, "actor", "targeted group"),
+                                      ("responds_to", CK.respondsTo, "event", "responds to")):
+            for entry in spec.get(key, []):
+                name = entry[kind]
+                value = self.ref(kind, name, where)
+                if entry.get("status", "reported") == "reported":
+                    self.add(node, prop, value)
+                self.claim(node, prop, value, entry, f"{where} {what} {name}", "reported")
         for entry in spec.get("claims", []):
             prop = CK[entry["property"]]
             value = self.ref("actor_or_place", entry["value"], where)

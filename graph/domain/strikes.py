@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .evidence import evidence_for, evidence_rows
+from .attribution import attributed
+from .evidence import evidence_rows
 from .names import FilterError, label_index, resolve, values_clause
 from ..store import Store
 from ..vocab import CK, SPARQL_PREFIXES, local_id
@@ -43,8 +44,9 @@ def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str
     """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select."""
     lines = ["?e a/rdfs:subClassOf* ck:Attack ; ck:date ?date ."]
     perps = resolve(store, perpetrator, "perpetrator")
-    if perps is not None:
-        lines += ["?e ck:perpetrator ?f_perp .", values_clause("f_perp", perps)]
+    if perps is not None:  # however attributed: the answer says how
+        lines += ["{ ?e ck:perpetrator ?f_perp } UNION { [] ck:claimAbout ?e ; ck:claimProperty ck:perpetrator ; ck:claimValue ?f_perp }",
+                  values_clause("f_perp", perps)]
     countries = resolve(store, country, "country")
     if countries is not None:
         lines += ["?e ck:country ?f_country .", values_clause("f_country", countries)]
@@ -75,39 +77,8 @@ SELECT ?e ?date ?label ?status ?basis ?target ?country ?fatalities ?fq WHERE {
 _TYPES = SPARQL_PREFIXES + """
 SELECT ?e ?type WHERE { %s ?e a ?type . FILTER(STRSTARTS(STR(?type), STR(ck:))) }"""
 
-# Each attributed actor with the claim that carries its status and claimants.
-_ATTRIBUTED = SPARQL_PREFIXES + """
-SELECT ?e ?actor ?claim ?status ?claimant WHERE {
-  %s
-  ?e <%s> ?actor .
-  OPTIONAL {
-    ?claim ck:claimAbout ?e ; ck:claimProperty <%s> ; ck:claimValue ?actor ; ck:status ?status .
-    OPTIONAL { ?claim ck:claimant ?claimant }
-  }
-}"""
-
 _WEAPONS = SPARQL_PREFIXES + """
 SELECT ?e ?weapon WHERE { %s ?e ck:instrument ?weapon . }"""
-
-
-def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
-    """For each event, the actors it is linked to by ``prop``, each with status and claimants."""
-    index = label_index(store)
-    found: dict[str, dict[str, dict]] = defaultdict(dict)
-    rows = store.select(_ATTRIBUTED % (pattern, prop, prop))
-    evidence = evidence_for(store, (row["claim"].value for row in rows if "claim" in row))
-    for row in rows:
-        event, actor = row["e"].value, row["actor"].value
-        entry = found[event].setdefault(actor, {**index.describe(actor), "attribution": "reported",
-                                                "attributed_by": [], "evidence": []})
-        if "status" in row:
-            entry["attribution"] = row["status"].value
-            entry["evidence"] = evidence.get(row["claim"].value, [])
-        if "claimant" in row:
-            who = index.describe(row["claimant"].value, aliases=False)
-            if who not in entry["attributed_by"]:
-                entry["attributed_by"].append(who)
-    return {event: sorted(actors.values(), key=lambda a: a["id"]) for event, actors in found.items()}
 
 
 def strikes(store: Store, *, perpetrator: str | None = None, country: str | None = None, target: str | None = None,

@@ -210,7 +210,7 @@ def inject_faults(store, *, seed: int = 5) -> set[tuple[str, str | None, str]]:
         INSERT DATA {{ <{cyrillic}> skos:altLabel "P\u0430kistan strike"@en }} ;
         DELETE WHERE {{ <{no_accused}> ck:accused ?a }}""")
     sparql = SH + "SPARQLConstraintComponent"
-    return {(no_perpetrator, CK.perpetrator, SH + "MinCountConstraintComponent"),
+    return {(no_perpetrator, CK.perpetrator, SH + "SPARQLConstraintComponent"),
             (bad_date, CK.date, SH + "DatatypeConstraintComponent"),
             (bad_date, None, sparql),
             (cyrillic, SKOS.altLabel, sparql),

@@ -3,14 +3,18 @@
 >>> from conflictkg.graph.store import open_store
 >>> events = timeline(open_store("memory"))
 >>> pakistan = next(e for e in events if e["id"] == "2024-01-18-pakistan-strikes-sistan-baluchestan")
->>> pakistan["kind"], pakistan["responds_to"]
-('attack', ['2024-01-16-iran-strikes-koh-e-sabz'])
+>>> pakistan["kind"], pakistan["responds_to"], pakistan["country"]["label"]
+('attack', ['2024-01-16-iran-strikes-koh-e-sabz'], 'Iran')
+>>> kerman = next(e for e in events if e["id"] == "2024-01-03-kerman-bombings")
+>>> [(p["label"], p["attribution"], [b["label"] for b in p["attributed_by"]]) for p in kerman["by"]]
+[('Islamic State', 'claimed', ['Islamic State']), ('Israel', 'alleged', ['Iran'])]
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from .attribution import attributed
 from .escalation import event_scores
 from .names import label_index
 from ..store import Store
@@ -21,21 +25,27 @@ KINDS = {CK.Attack: "attack", CK.SpeechAct: "speech_act", CK.DiplomaticAction: "
          CK.Coercion: "coercion"}
 
 _EVENTS = SPARQL_PREFIXES + """
-SELECT ?e ?date ?label ?status ?top WHERE {
+SELECT ?e ?date ?label ?status ?basis ?country ?top WHERE {
   ?e ck:date ?date ; rdfs:label ?label .
   OPTIONAL { ?e ck:status ?status }
+  OPTIONAL { ?e ck:dateBasis ?basis }
+  OPTIONAL { ?e ck:country ?country }
   OPTIONAL { ?e a/rdfs:subClassOf* ?top . VALUES ?top { %s } }
 } ORDER BY STR(?date) ?e""" % " ".join(f"<{k}>" for k in KINDS)
 
 _TYPES = SPARQL_PREFIXES + """
 SELECT ?e ?type WHERE { ?e ck:date ?date ; a ?type . FILTER(STRSTARTS(STR(?type), STR(ck:))) }"""
 
+# Perpetrators and targeted groups come with their attribution (:mod:`.attribution`); the
+# country is where an event happened, not whom it was against.
 _PARTIES = SPARQL_PREFIXES + """
 SELECT ?e ?side ?who WHERE {
-  VALUES (?p ?side) { (ck:perpetrator "by") (ck:accuser "by") (ck:actor "by")
-                      (ck:country "against") (ck:accused "against") (ck:counterpart "against") }
+  VALUES (?p ?side) { (ck:accuser "by") (ck:actor "by") (ck:accused "against") (ck:counterpart "against")
+                      (ck:victim "against") (ck:claimant "status_by") }
   ?e ck:date ?date ; ?p ?who .
 }"""
+
+_DATED = "{ SELECT DISTINCT ?e WHERE { ?e ck:date ?date } }"
 
 _RESPONSES = SPARQL_PREFIXES + """
 SELECT ?e ?other ?status WHERE {
@@ -53,12 +63,18 @@ def timeline(store: Store) -> list[dict]:
     types: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_TYPES):
         types[row["e"].value].add(row["type"].value.rsplit("#", 1)[-1])
-    parties: dict[str, dict[str, list]] = defaultdict(lambda: {"by": [], "against": []})
+    parties: dict[str, dict[str, list]] = defaultdict(lambda: {"by": [], "against": [], "status_by": []})
     for row in store.select(_PARTIES):
         who = index.describe(row["who"].value, aliases=False)
+        if row["side"].value != "status_by":
+            who = {**who, "attribution": "reported", "attributed_by": []}
         side = parties[row["e"].value][row["side"].value]
         if who not in side:
             side.append(who)
+    for prop, side in ((CK.perpetrator, "by"), (CK.targetedGroup, "against")):
+        for event, actors in attributed(store, _DATED, prop).items():
+            parties[event][side].extend({k: a[k] for k in ("id", "iri", "label", "attribution", "attributed_by")}
+                                        for a in actors)
     responds: dict[str, list[str]] = defaultdict(list)
     reading: dict[str, list[dict]] = defaultdict(list)
     for row in store.select(_RESPONSES):
@@ -80,7 +96,10 @@ def timeline(store: Store) -> list[dict]:
             "kind": KINDS.get(row["top"].value, "event") if "top" in row else "event",
             "types": sorted(types.get(event, ())),
             "label": row["label"].value,
+            "date_basis": row["basis"].value if "basis" in row else "stated",
             "status": row["status"].value if "status" in row else "reported",
+            "status_by": sorted(parties[event]["status_by"], key=lambda a: a["id"]),
+            "country": index.describe(row["country"].value, aliases=False) if "country" in row else None,
             "by": sorted(parties[event]["by"], key=lambda a: a["id"]),
             "against": sorted(parties[event]["against"], key=lambda a: a["id"]),
             "responds_to": sorted(responds.get(event, [])),

@@ -2,8 +2,8 @@
 
 An actor's side is the actor and everything that is a member of it (the IRGC and its Quds
 Force, a foreign ministry, a minister, act for their state). An event is in the chain when
-both sides take part in it (as perpetrator, accuser, actor, country struck, accused or
-counterpart). Each link to an earlier event says how it is known:
+both sides take part in it (as perpetrator, accuser, actor, country struck, accused, targeted
+group or counterpart); a step whose actor is only alleged or claimed says so in ``attribution``. Each link to an earlier event says how it is known:
 
 - ``stated``: a ``ck:respondsTo`` the article reports;
 - ``inferred``: no stated link, but the event goes one way (A against B) and the other side's
@@ -58,9 +58,11 @@ def chain(store: Store, a: str, b: str, *, window: int = 7) -> list[dict]:
     index = label_index(store)
     scores = event_scores(store)
     steps: list[dict] = []
-    for event in timeline(store):
+    events = timeline(store)
+    for event in events:
         by = {p["iri"] for p in event["by"]}
-        against = {p["iri"] for p in event["against"]}
+        # the country struck counts as the side acted against, as the article frames a strike on a state's soil
+        against = {p["iri"] for p in event["against"]} | ({event["country"]["iri"]} if event["country"] else set())
         involved = by | against
         if not (involved & sides[0] and involved & sides[1]):
             continue
@@ -71,16 +73,26 @@ def chain(store: Store, a: str, b: str, *, window: int = 7) -> list[dict]:
         else:
             actor, target, direction = 0, 1, "mutual"
         code, score = scores.get(event["iri"], (None, None))
+        acting = [p for p in event["by"] if p["iri"] in sides[actor]]
         steps.append({
             "id": event["id"], "date": event["date"], "kind": event["kind"], "label": event["label"],
-            "status": event["status"],
+            "status": event["status"], "status_by": event["status_by"], "date_basis": event["date_basis"],
+            "attribution": _attribution(acting),
             "actor": index.describe(nodes[actor], aliases=False), "target": index.describe(nodes[target], aliases=False),
             "direction": direction, "cameo": code, "escalation": score,
             "responds_to": [{"id": other, "how": "stated"} for other in event["responds_to"]],
         })
-    _order_within_days(steps, {e["id"]: e for e in timeline(store)})
+    _order_within_days(steps, {e["id"]: e for e in events})
     _infer(steps, window)
     return steps
+
+
+def _attribution(acting: list[dict]) -> dict:
+    """How the actor's side is known to have acted: reported, or what its claims say and who says it."""
+    if not acting or any(p["attribution"] == "reported" for p in acting):
+        return {"status": "reported", "by": []}
+    first = acting[0]
+    return {"status": first["attribution"], "by": first["attributed_by"]}
 
 
 def _order_within_days(steps: list[dict], events: dict[str, dict]) -> None:

@@ -5,8 +5,8 @@ and how an accusation travels from one actor to another.
 >>> store = open_store("memory")
 >>> most_accused(store)[0]
 ('Israel', 4)
->>> accusation_path(store, "Abdul Rahim Muslim Dost", "Islamic State")
-['Abdul Rahim Muslim Dost', 'Islamic State']
+>>> accusation_path(store, "Pakistan", "Jaish al Adl")
+['Pakistan', 'Iran', 'Jaish al Adl']
 """
 
 from __future__ import annotations

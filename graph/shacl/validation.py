@@ -12,8 +12,8 @@ the report says so once.
 
 >>> from conflictkg.graph.store import open_store
 >>> report = validate(open_store("memory"))
->>> report.conforms, report.engine, len(report.results)
-(True, 'fast', 0)
+>>> report.conforms, report.engine, [r.severity for r in report.results]
+(True, 'fast', ['Info'])
 """
 
 from __future__ import annotations

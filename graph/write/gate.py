@@ -7,9 +7,10 @@ and a refusal leaves nothing behind. The shapes are checked on the scratch store
 data plus what the shapes can reach of the store:
 
 - a small write (the usual one: an event and its evidence) brings the nodes it touches, the nodes
-  one hop beyond them and the class and property trees, fetched with a few queries, and only those
-  focus nodes are checked. It is enough because no shape of the project looks further than one hop
-  beyond its focus node (single-predicate paths; the SPARQL constraints read a value's date);
+  one hop beyond them, the claims about them and the class and property trees, fetched with a few
+  queries, and only those focus nodes are checked. It is enough because no shape of the project
+  looks further than one hop beyond its focus node (single-predicate paths; the SPARQL
+  constraints read a value's date, or the claims about the node);
 - a write as big as a good part of the graph (a bulk load) is checked whole: the store's quads
   join the new data in the scratch store, and for the in-memory store the result, once it
   conforms, *becomes* the store: one swap, no second pass over the data.
@@ -51,6 +52,7 @@ from ..safety.guard import DEFAULT_DEPTH, check_rdf
 from ..shacl.literals import add_ill_typed, ill_typed
 from ..shacl.report import Report
 from ..store import QueryError, Store, StoreError, engine_input, entailment
+from ..vocab import CK
 
 _SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 #: IRIs per VALUES block in the queries sent to the store (a long one is a long request line)
@@ -174,8 +176,9 @@ def _focus(store: Store, staged: ox.Store) -> list[ox.NamedNode] | None:
 
 
 def _neighbourhood(store: Store, focus: list[ox.NamedNode]) -> ox.Store:
-    """The focus nodes' triples, their values' triples and the class and property trees: the
-    shipped ontology's, whatever the store holds, and the store's own."""
+    """The focus nodes' triples, their values' triples, the claims about them (an attack's
+    perpetrator may be only claimed) and the class and property trees: the shipped ontology's,
+    whatever the store holds, and the store's own."""
     scratch = ox.Store()
     scratch.bulk_extend(_shipped_tree())
     for predicate in entailment.TREE:
@@ -184,7 +187,8 @@ def _neighbourhood(store: Store, focus: list[ox.NamedNode]) -> ox.Store:
     for values in _chunks(focus):
         scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in store.query(
             f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?f {{ {values} }} "
-            f"{{ ?f ?p ?o BIND (?f AS ?s) }} UNION {{ ?f ?q ?s FILTER (!isLiteral(?s)) ?s ?p ?o }} }}"))
+            f"{{ ?f ?p ?o BIND (?f AS ?s) }} UNION {{ ?f ?q ?s FILTER (!isLiteral(?s)) ?s ?p ?o }} "
+            f"UNION {{ ?s <{CK.claimAbout}> ?f . ?s ?p ?o }} }}"))
     return scratch
 
 
