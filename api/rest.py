@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from conflictkg.graph.domain.accusations import accusations
 from conflictkg.graph.domain.actors import ACTOR_TYPES, actor, actors
+from conflictkg.graph.domain.attribution import as_text
 from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.queries import ParameterError, run_stored, stored_queries
 from conflictkg.graph.domain.strikes import FilterError, strikes
@@ -99,9 +100,9 @@ def api_strikes():
                     target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"))
     return _answer("strikes", items, lambda s: {
         "id": s["id"], "date": s["date"], "label": s["label"],
-        "perpetrators": "; ".join(f"{p['label']} ({p['attribution']})" for p in s["perpetrators"]),
+        "perpetrators": "; ".join(as_text(p) for p in s["perpetrators"]),
         "target": (s["target"] or {}).get("label", ""), "country": (s["country"] or {}).get("label", ""),
-        "targeted_groups": _labels(s["targeted_groups"]), "weapons": "; ".join(s["weapons"]),
+        "targeted_groups": "; ".join(as_text(g) for g in s["targeted_groups"]), "weapons": "; ".join(s["weapons"]),
         "fatalities": s["fatalities"] if s["fatalities"] is not None else "", "status": s["status"],
         "evidence": " | ".join(e["quote"] for e in s["evidence"]),
     }, ["id", "date", "label", "perpetrators", "target", "country", "targeted_groups", "weapons", "fatalities",

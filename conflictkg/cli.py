@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from conflictkg.graph.dataset import Dataset, entailment_of
 from conflictkg.graph.domain.accusations import accusations as graph_accusations
+from conflictkg.graph.domain.attribution import as_text, how_known
 from conflictkg.graph.domain.actors import ACTOR_TYPES
 from conflictkg.graph.domain.actors import actor as graph_actor
 from conflictkg.graph.domain.actors import actors as graph_actors
@@ -177,9 +178,10 @@ def strikes(perpetrator, country, target, date_from, date_to, as_json, store_spe
     items = _domain(graph_strikes, store_spec, perpetrator=perpetrator, country=country, target=target,
                     date_from=date_from, date_to=date_to)
     _emit(items, as_json, "strikes", ["date", "perpetrators", "target", "country", "targeted groups", "fatalities"],
-          lambda s: [s["date"], ", ".join(f"{p['label']} ({p['attribution']})" for p in s["perpetrators"]),
+          lambda s: [s["date"], "; ".join(as_text(p) for p in s["perpetrators"]),
                      (s["target"] or {}).get("label", ""), (s["country"] or {}).get("label", ""),
-                     _names(s["targeted_groups"]), "" if s["fatalities"] is None else str(s["fatalities"])])
+                     "; ".join(as_text(g) for g in s["targeted_groups"]),
+                     "" if s["fatalities"] is None else str(s["fatalities"])])
 
 
 @main.command()
@@ -215,7 +217,9 @@ def actors(actor_id, actor_type, as_json, store_spec) -> None:
                              ("accusations received", profile["accusations"]["received"])):
             click.echo(f"\n{title}: {len(items)}")
             for item in items:
-                click.echo(f"  {item['date'] or '----------'}  {item['label']}")
+                status = item.get("attribution", "reported")  # a strike's; an accusation is the accuser's own act
+                known = "" if status == "reported" else f" ({how_known(status, item['attributed_by'])})"
+                click.echo(f"  {item['date'] or '----------'}  {item['label']}{known}")
         return
     items = _domain(graph_actors, store_spec, type=actor_type)
     _emit(items, as_json, "actors", ["id", "label", "type", "role"],
@@ -238,12 +242,15 @@ def tit_for_tat(a, b, window, as_json, store_spec) -> None:
     if as_json:
         click.echo(json.dumps({"between": [a, b], "window": window, "chain": steps}, indent=2, ensure_ascii=False))
         return
+    def side(step: dict, who: str, known: str) -> str:
+        if step["direction"] == "mutual":
+            return "both" if who == "actor" else ""
+        return as_text({**step[who], "attribution": step[known]["status"], "attributed_by": step[known]["by"]})
+
     print_table(["date", "by", "against", "escalation", "event", "answers"],
-                [[s["date"], s["actor"]["label"] if s["direction"] != "mutual" else "both",
-                  s["target"]["label"] if s["direction"] != "mutual" else "",
+                [[s["date"], side(s, "actor", "attribution"), side(s, "target", "target_attribution"),
                   "" if s["escalation"] is None else f"{s['escalation']:+.1f}", s["label"],
                   ", ".join(f"{r['id']} ({r['how']})" for r in s["responds_to"])] for s in steps])
-
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/timeline.")
@@ -251,8 +258,10 @@ def tit_for_tat(a, b, window, as_json, store_spec) -> None:
 def timeline(as_json, store_spec) -> None:
     """Every dated event in order (the answer of GET /api/timeline)."""
     items = _domain(graph_timeline, store_spec)
-    _emit(items, as_json, "timeline", ["date", "kind", "event", "responds to"],
-          lambda e: [e["date"], e["kind"], e["label"], ", ".join(e["responds_to"])])
+    _emit(items, as_json, "timeline", ["date", "kind", "event", "status", "by", "responds to"],
+          lambda e: [e["date"], e["kind"], e["label"],
+                     how_known(e["status"], e["status_by"]),
+                     "; ".join(as_text(p) for p in e["by"]), ", ".join(e["responds_to"])])
 
 
 @main.command()

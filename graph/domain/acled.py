@@ -1,19 +1,37 @@
 """ACLED-style CSV: the graph's dated events out, and event rows from such a file in.
 
-Columns (ACLED's names): event_date, event_type, sub_event_type, actor1, assoc_actor_1,
-actor2, assoc_actor_2, country, location, latitude, longitude, fatalities, notes, source.
-Our classes map to ACLED's event types as in :data:`EVENT_TYPES`; reading a file back maps
-each sub-event type to one class (:data:`CLASS_OF`), so a drone strike written as "Air/drone
-strike" comes back as an air strike: the mapping is many-to-one, the dates, actors,
-countries, places and fatalities survive the round trip.
+Columns (ACLED's names): event_date, event_type, sub_event_type, actor1, assoc_actor_1, inter1,
+actor2, assoc_actor_2, inter2, interaction, country, location, latitude, longitude, fatalities,
+notes, source. Coded as ACLED's codebook codes:
+
+- event types and sub-types from our classes (:data:`EVENT_TYPES`): a missile strike is
+  "Explosions/Remote violence — Shelling/artillery/missile attack", a drone or air strike
+  "Air/drone strike"; an attack whose means the source does not give is remote violence when it
+  crossed a border (no ground fighting), an armed clash otherwise;
+- ``inter1``/``inter2`` from the actors (1 state forces in their own country, 2 rebel groups,
+  3 unidentified armed groups, 8 external or other forces), ``interaction`` the two codes, lower
+  first (a side alone: its code and 0);
+- the actor columns hold only what the source reports as fact; a perpetrator or target only
+  alleged, claimed or from outside the source goes to ``notes`` with its status and claimant
+  ("Perpetrator alleged by Iran: Israel."), and an attack with no reported perpetrator has
+  "Unidentified Armed Group (country)" as actor1, as ACLED writes unknown perpetrators;
+- the most conservative fatality figure; planned events, events with no country (the source
+  gives none) and developments without an actor are left out: they are not events ACLED codes.
+
+Reading a file back maps each sub-event type to one class (:data:`CLASS_OF`), so a drone strike
+written as "Air/drone strike" comes back as an air strike: the mapping is many-to-one; the
+dates, actors (with the attributions in the notes), countries, places and fatalities survive.
 
 >>> import io
 >>> from conflictkg.graph.store import open_store
 >>> out = io.StringIO()
 >>> export_acled(open_store("memory"), out)
->>> lines = out.getvalue().splitlines()
->>> lines[0]
-'event_date,event_type,sub_event_type,actor1,assoc_actor_1,actor2,assoc_actor_2,country,location,latitude,longitude,fatalities,notes,source'
+>>> table = list(csv.DictReader(io.StringIO(out.getvalue())))
+>>> kerman = next(r for r in table if r["event_date"] == "2024-01-03")
+>>> kerman["actor1"], kerman["inter1"], kerman["sub_event_type"]
+('Unidentified Armed Group (Iran)', '3', 'Remote explosive/landmine/IED')
+>>> print(kerman["notes"])
+Kerman bombings. Perpetrator claimed by Islamic State: Islamic State. Perpetrator alleged by Iran: Israel.
 """
 
 from __future__ import annotations
@@ -28,25 +46,28 @@ from typing import IO, Iterable
 
 import pyoxigraph as ox
 
+from .attribution import attributed, is_reported
 from .names import label_index
 from ..store import Store
 from ..vocab import CK, GEO, RDF, RDFS, SPARQL_PREFIXES, XSD, iri
 
-COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-           "country", "location", "latitude", "longitude", "fatalities", "notes", "source"]
+COLUMNS = ["event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2",
+           "assoc_actor_2", "inter2", "interaction", "country", "location", "latitude", "longitude", "fatalities",
+           "notes", "source"]
 
 EXPLOSIONS, BATTLES, VIOLENCE, STRATEGIC = ("Explosions/Remote violence", "Battles", "Violence against civilians",
                                             "Strategic developments")
-#: Our most specific class → (ACLED event type, sub-event type).
+REMOTE, CLASH = (EXPLOSIONS, "Shelling/artillery/missile attack"), (BATTLES, "Armed clash")
+#: Our most specific class → (ACLED event type, sub-event type); None: decided by the event (see above).
 EVENT_TYPES = {
     "MissileStrike": (EXPLOSIONS, "Shelling/artillery/missile attack"),
     "DroneStrike": (EXPLOSIONS, "Air/drone strike"),
     "AirStrike": (EXPLOSIONS, "Air/drone strike"),
     "SuicideBombing": (EXPLOSIONS, "Suicide bomb"),
     "Bombing": (EXPLOSIONS, "Remote explosive/landmine/IED"),
-    "ArmedAssault": (BATTLES, "Armed clash"),
-    "TargetedKilling": (VIOLENCE, "Attack"),
-    "Attack": (BATTLES, "Armed clash"),
+    "ArmedAssault": CLASH,
+    "TargetedKilling": None,
+    "Attack": None,
     "Arrest": (STRATEGIC, "Arrests"),
     "Execution": (STRATEGIC, "Arrests"),
     "DeEscalation": (STRATEGIC, "Agreement"),
@@ -58,60 +79,135 @@ CLASS_OF = {
     "Armed clash": "ArmedAssault", "Attack": "ArmedAssault", "Government regains territory": "ArmedAssault",
     "Non-state actor overtakes territory": "ArmedAssault", "Arrests": "Arrest", "Agreement": "DeEscalation",
 }
+#: ACLED's actor categories (inter codes) this export uses.
+STATE_FORCES, REBELS, UNIDENTIFIED, EXTERNAL = 1, 2, 3, 8
+UNKNOWN = "Unidentified Armed Group ({})"
 
 _EVENTS = SPARQL_PREFIXES + """
-SELECT ?e ?date ?type ?label ?country ?location ?wkt ?fatalities ?source WHERE {
+SELECT ?e ?date ?type ?label ?status ?country ?location ?wkt ?fatalities ?source WHERE {
   ?e ck:date ?date ; rdfs:label ?label ; a ?type . FILTER(DATATYPE(?date) = xsd:date)
   ?type ck:cameoCode ?code .
   FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER(?sub != ?type) }
-  OPTIONAL { ?e ck:country ?country }
-  OPTIONAL { ?e ck:location ?location . OPTIONAL { ?location geo:hasGeometry/geo:asWKT ?wkt } }
+  OPTIONAL { ?e ck:country ?stated }
+  OPTIONAL { ?e ck:status ?status }
+  OPTIONAL { ?e ck:location ?location . OPTIONAL { ?location geo:hasGeometry/geo:asWKT ?wkt }
+             OPTIONAL { ?location a ck:State BIND (?location AS ?where) } OPTIONAL { ?location ck:country ?where } }
+  BIND (COALESCE(?stated, ?where) AS ?country)
   OPTIONAL { ?e ck:fatalities ?fatalities }
   OPTIONAL { ?e ck:evidence/ck:source/dcterms:title ?source }
 } ORDER BY ?date ?e"""
 
+# The parties that are not attributions (who made a statement, took a step, was its counterpart).
 _PARTIES = SPARQL_PREFIXES + """
 SELECT ?e ?side ?who WHERE {
-  VALUES (?p ?side) { (ck:perpetrator 1) (ck:accuser 1) (ck:actor 1)
-                      (ck:targetedGroup 2) (ck:accused 2) (ck:counterpart 2) }
+  VALUES (?p ?side) { (ck:accuser 1) (ck:actor 1) (ck:accused 2) (ck:counterpart 2) }
   ?e ck:date ?date ; ?p ?who .
 } ORDER BY ?e ?who"""
 
+_STATUS_BY = SPARQL_PREFIXES + "SELECT ?e ?who WHERE { ?e ck:date ?date ; ck:claimant ?who } ORDER BY ?e ?who"
+
+# The state each actor belongs to (itself for a state), and whether it is a state's force at all.
+_ACTORS = SPARQL_PREFIXES + """
+SELECT ?a ?kind ?state WHERE {
+  ?a a ?kind . VALUES ?kind { ck:State ck:StateForce ck:ArmedGroup ck:Person ck:Organization }
+  OPTIONAL { ?a ck:memberOf* ?state . ?state a ck:State }
+}"""
+
+_DATED = "{ SELECT DISTINCT ?e WHERE { ?e ck:date ?date } }"
 _POINT = re.compile(r"POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)", re.I)
+#: One attribution in the notes: "Perpetrator alleged by Iran: Israel." / "Event alleged by X."
+_ATTRIBUTION = re.compile(r"\b(Perpetrator|Targeted group|Event) (alleged|claimed|denied|speculated|external)"
+                          r"(?: by ([^:.]+?))?(?:: ([^.]+))?\.(?=\s|$)")
+_ROLES = {"Perpetrator": CK.perpetrator, "Targeted group": CK.targetedGroup}
+
+
+def _inter(kinds: dict, states: dict, actor: str, country: str | None) -> int:
+    """ACLED's category of an actor in an event that took place in ``country``."""
+    if states.get(actor):  # a state, its forces, ministries and officials
+        return STATE_FORCES if country in states[actor] else EXTERNAL
+    return REBELS if kinds.get(actor) == CK.ArmedGroup else EXTERNAL
+
+
+def _note(role: str, entry: dict) -> str:
+    who = " and ".join(b["label"] for b in entry["attributed_by"])
+    return f"{role} {entry['attribution']}{' by ' + who if who else ''}: {entry['label']}."
 
 
 def export_acled(store: Store, out: IO[str]) -> None:
-    """Write every event dated to the day as one ACLED-style row."""
+    """Write every event dated to the day, in a known country and not only planned, as one ACLED row."""
     index = label_index(store)
+    kinds: dict[str, str] = {}
+    states: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_ACTORS):
+        kinds.setdefault(row["a"].value, row["kind"].value)
+        if "state" in row:
+            states[row["a"].value].add(row["state"].value)
     parties: dict[str, dict[int, list[str]]] = defaultdict(lambda: {1: [], 2: []})
     for row in store.select(_PARTIES):
-        label = index.labels.get(row["who"].value, row["who"].value)
         bucket = parties[row["e"].value][int(row["side"].value)]
-        if label not in bucket:
-            bucket.append(label)
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    done = set()
+        if row["who"].value not in bucket:
+            bucket.append(row["who"].value)
+    perpetrators = attributed(store, _DATED, CK.perpetrator)
+    groups = attributed(store, _DATED, CK.targetedGroup)
+    status_by: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(_STATUS_BY):
+        status_by[row["e"].value].append(index.labels.get(row["who"].value, row["who"].value))
+    events: dict[str, dict] = {}
     for row in store.select(_EVENTS):
         event = row["e"].value
-        if event in done:  # an event of two classes is one row
+        found = events.setdefault(event, {"row": row, "fatalities": []})
+        if "fatalities" in row:
+            found["fatalities"].append(int(row["fatalities"].value))
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for event, found in events.items():
+        row = found["row"]
+        status = row["status"].value if "status" in row else "reported"
+        if status == "planned":
             continue
-        done.add(event)
+        perps, targets = perpetrators.get(event, []), groups.get(event, [])
+        side1 = parties[event][1] + [p["iri"] for p in perps if is_reported(p)]
+        # an event's own country, or its place's, or (a statement, a call) the state of who acted
+        country = row["country"].value if "country" in row else \
+            next((s for s in sorted(states.get(side1[0], ())) if kinds.get(s) == CK.State), None) if side1 else None
+        if country is None:
+            continue
+        side2 = parties[event][2] + [g["iri"] for g in targets if is_reported(g)]
         kind = row["type"].value.rsplit("#", 1)[-1]
-        event_type, sub_type = EVENT_TYPES.get(kind, (STRATEGIC, "Other"))
-        side1, side2 = parties[event][1], parties[event][2]
+        is_attack = kind in ("Attack", "TargetedKilling") or any(p for p in perps)
+        coded = EVENT_TYPES.get(kind, (STRATEGIC, "Other"))
+        if coded is None:  # the means are not given: remote if any side named came from across the border
+            foreign = any(country not in states.get(p["iri"], {country}) for p in perps)
+            coded = REMOTE if foreign else CLASH
+        names = [index.labels.get(a, a) for a in side1]
+        inters = [_inter(kinds, states, a, country) for a in side1]
+        if is_attack and not side1:
+            names, inters = [UNKNOWN.format(index.labels.get(country, country))], [UNIDENTIFIED]
+        if not names:  # a development nobody is said to have taken: no ACLED event
+            continue
+        inter1 = inters[0] if inters else ""
+        inter2 = _inter(kinds, states, side2[0], country) if side2 else ""
+        codes = sorted(c for c in (inter1, inter2) if c != "")
+        notes = [row["label"].value + "."]
+        if status != "reported":
+            who = " and ".join(status_by.get(event, []))
+            notes.append(f"Event {status}{' by ' + who if who else ''}.")
+        notes += [_note("Perpetrator", p) for p in perps if not is_reported(p)]
+        notes += [_note("Targeted group", g) for g in targets if not is_reported(g)]
         lon, lat = "", ""
         if "wkt" in row and (point := _POINT.search(row["wkt"].value)):
             lon, lat = point.groups()
         writer.writerow({
-            "event_date": row["date"].value, "event_type": event_type, "sub_event_type": sub_type,
-            "actor1": side1[0] if side1 else "", "assoc_actor_1": "; ".join(side1[1:]),
-            "actor2": side2[0] if side2 else "", "assoc_actor_2": "; ".join(side2[1:]),
-            "country": index.labels.get(row["country"].value, "") if "country" in row else "",
+            "event_date": row["date"].value, "event_type": coded[0], "sub_event_type": coded[1],
+            "actor1": names[0] if names else "", "assoc_actor_1": "; ".join(names[1:]), "inter1": inter1,
+            "actor2": index.labels.get(side2[0], side2[0]) if side2 else "",
+            "assoc_actor_2": "; ".join(index.labels.get(a, a) for a in side2[1:]), "inter2": inter2,
+            "interaction": "".join(map(str, codes)) + ("0" if len(codes) == 1 else "") if codes else "",
+            "country": index.labels.get(country, ""),
             "location": index.labels.get(row["location"].value, "") if "location" in row else "",
             "latitude": lat, "longitude": lon,
-            "fatalities": row["fatalities"].value if "fatalities" in row else "0",
-            "notes": row["label"].value, "source": row["source"].value if "source" in row else "",
+            "fatalities": str(min(found["fatalities"])) if found["fatalities"] else "0",
+            "notes": " ".join(notes), "source": row["source"].value if "source" in row else "",
         })
 
 
@@ -165,18 +261,41 @@ def import_acled(text: str, store: Store, *, source_name: str = "acled.csv") -> 
         event = iri("event", f"acled-{hashlib.sha256(repr(sorted(row.items())).encode()).hexdigest()[:16]}")
         add(event, RDF.type, CK[kind])
         notes = (row.get("notes") or "").strip()
-        label = notes or f"{row['sub_event_type']} in {row.get('location') or row['country']}"
+        said = list(_ATTRIBUTION.finditer(notes))
+        label = (notes[:said[0].start()] if said else notes).strip().removesuffix(".") \
+            or f"{row['sub_event_type']} in {row.get('location') or row['country']}"
         add(event, RDFS.label, ox.Literal(label, language="en"))
         add(event, CK.date, date)
         add(event, CK.dateBasis, ox.Literal("stated"))
-        add(event, CK.status, ox.Literal("reported"))
+        status = "reported"
+        evidence = iri("evidence", f"acled-{event.rsplit('-', 1)[-1]}")
+        for found in said:
+            role, claimed, by, name = found.groups()
+            claimants = [named(b.strip(), CK.State) for b in (by or "").split(" and ") if b.strip()]
+            if role == "Event":
+                status = claimed
+                for who in claimants:
+                    add(event, CK.claimant, who)
+                continue
+            value = named(name.strip(), CK.ArmedGroup)
+            claim = iri("claim", hashlib.sha256(f"{event} {_ROLES[role]} {value}".encode()).hexdigest()[:12])
+            add(claim, RDF.type, CK.Claim)
+            add(claim, CK.claimAbout, event)
+            add(claim, CK.claimProperty, _ROLES[role])
+            add(claim, CK.claimValue, value)
+            add(claim, CK.status, ox.Literal(claimed))
+            add(claim, CK.evidence, evidence)
+            for who in claimants:
+                add(claim, CK.claimant, who)
+        add(event, CK.status, ox.Literal(status))
         country = named(row["country"].strip(), CK.State) if row["country"].strip() else None
         if country:
             add(event, CK.country, country)
         side1 = [row["actor1"].strip()] + [a.strip() for a in (row.get("assoc_actor_1") or "").split(";")]
         side2 = [(row.get("actor2") or "").strip()] + [a.strip() for a in (row.get("assoc_actor_2") or "").split(";")]
         for name in filter(None, side1):
-            add(event, CK.perpetrator if attack else CK.actor, named(name, CK.ArmedGroup))
+            if not (attack and name.startswith(UNKNOWN.split("(")[0])):  # ACLED's unknown perpetrator: none named
+                add(event, CK.perpetrator if attack else CK.actor, named(name, CK.ArmedGroup))
         for name in filter(None, side2):
             add(event, CK.targetedGroup if attack else CK.counterpart, named(name, CK.ArmedGroup))
         location = (row.get("location") or "").strip()
@@ -200,7 +319,6 @@ def import_acled(text: str, store: Store, *, source_name: str = "acled.csv") -> 
                 add(event, CK.fatalities, ox.Literal(str(int(row["fatalities"])), datatype=ox.NamedNode(XSD.integer)))
             except ValueError:
                 raise AcledError(f"{where}: fatalities {row['fatalities']!r} is not a whole number") from None
-        evidence = iri("evidence", f"acled-{event.rsplit('-', 1)[-1]}")
         add(event, CK.evidence, evidence)
         add(evidence, RDF.type, CK.Evidence)
         add(evidence, CK.quote, ox.Literal(label))

@@ -82,6 +82,14 @@ def find_actor(store: Store, text: str, name: str = "actor") -> str | None:
     return one_of(index, text, found, name)
 
 
+def _as_party(strike: dict, key: str, node: str) -> dict:
+    """A strike in an actor's profile, with how the actor's part in it is known (``attribution``,
+    ``attributed_by``): a strike only alleged against Israel says so, and who alleges it."""
+    entry = next((p for p in strike[key] if p["iri"] == node), None)
+    return {**strike, "attribution": entry["attribution"] if entry else "reported",
+            "attributed_by": entry["attributed_by"] if entry else []}
+
+
 def actor(store: Store, text: str) -> dict | None:
     """An actor's profile: who it is, the strikes it made and suffered, the accusations it made and received."""
     node = find_actor(store, text)
@@ -92,8 +100,9 @@ def actor(store: Store, text: str) -> dict | None:
     return {
         "actor": _describe(store, [node])[0],
         "strikes": {
-            "by": strikes(store, perpetrator=node),
-            "against": sorted(against.values(), key=lambda s: (s["date"], s["id"])),
+            "by": [_as_party(s, "perpetrators", node) for s in strikes(store, perpetrator=node)],
+            "against": [_as_party(s, "targeted_groups", node)
+                        for s in sorted(against.values(), key=lambda s: (s["date"], s["id"]))],
         },
         "accusations": {
             "made": accusations(store, accuser=node),

@@ -55,21 +55,30 @@ def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
     return {event: sorted(actors.values(), key=lambda a: a["id"]) for event, actors in found.items()}
 
 
+def how_known(status: str, by: list[dict]) -> str:
+    """A status in words, with who says so: ``alleged by Iran``, ``reported``.
+
+    >>> how_known("alleged", [{"label": "Iran"}]), how_known("external", [])
+    ('alleged by Iran', 'external: not in the source')
+    """
+    if status == "external":
+        return "external: not in the source"
+    who = " and ".join(b["label"] for b in by)
+    return f"{status} by {who}" if who and status != "reported" else status
+
+
 def as_text(entry: dict) -> str:
     """An attributed actor in words, as tables and notes show it: ``Israel (alleged by Iran)``.
 
     >>> as_text({"label": "Iran", "attribution": "reported", "attributed_by": []})
     'Iran'
-    >>> as_text({"label": "United States", "attribution": "external", "attributed_by": []})
-    'United States (external: not in the source)'
+    >>> as_text({"label": "Israel", "attribution": "alleged", "attributed_by": [{"label": "Iran"}]})
+    'Israel (alleged by Iran)'
     """
     status = entry.get("attribution", "reported")
     if status == "reported":
         return entry["label"]
-    if status == "external":
-        return f"{entry['label']} (external: not in the source)"
-    who = ", ".join(b["label"] for b in entry.get("attributed_by", []))
-    return f"{entry['label']} ({status} by {who})" if who else f"{entry['label']} ({status})"
+    return f"{entry['label']} ({how_known(status, entry.get('attributed_by', []))})"
 
 
 def is_reported(entry: dict) -> bool:

@@ -52,7 +52,8 @@ def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str
         lines += ["?e ck:country ?f_country .", values_clause("f_country", countries)]
     targets = resolve(store, target, "target")
     if targets is not None:
-        lines += ["{ ?e ck:target ?f_target } UNION { ?e ck:targetedGroup ?f_target } UNION { ?e ck:location ?f_target }",
+        lines += ["{ ?e ck:target|ck:targetedGroup|ck:location ?f_target } UNION "
+                  "{ [] ck:claimAbout ?e ; ck:claimProperty ck:targetedGroup ; ck:claimValue ?f_target }",
                   values_clause("f_target", targets)]
     start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
     if start:
@@ -63,12 +64,13 @@ def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str
 
 
 _SCALARS = SPARQL_PREFIXES + """
-SELECT ?e ?date ?label ?status ?basis ?target ?country ?fatalities ?fq WHERE {
+SELECT ?e ?date ?label ?status ?basis ?target ?location ?country ?fatalities ?fq WHERE {
   %s
   ?e rdfs:label ?label .
   OPTIONAL { ?e ck:status ?status }
   OPTIONAL { ?e ck:dateBasis ?basis }
   OPTIONAL { ?e ck:target ?target }
+  OPTIONAL { ?e ck:location ?location }
   OPTIONAL { ?e ck:country ?country }
   OPTIONAL { ?e ck:fatalities ?fatalities }
   OPTIONAL { ?e ck:fatalitiesQualifier ?fq }
@@ -109,6 +111,7 @@ def strikes(store: Store, *, perpetrator: str | None = None, country: str | None
             "date_basis": row["basis"].value if "basis" in row else "stated",
             "perpetrators": perpetrators.get(event, []),
             "target": index.describe(row["target"].value) if "target" in row else None,
+            "location": index.describe(row["location"].value, aliases=False) if "location" in row else None,
             "country": index.describe(country_iri, aliases=False) if country_iri else None,
             "targeted_groups": groups.get(event, []),
             "weapons": sorted(weapons.get(event, [])),

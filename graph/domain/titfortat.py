@@ -3,7 +3,8 @@
 An actor's side is the actor and everything that is a member of it (the IRGC and its Quds
 Force, a foreign ministry, a minister, act for their state). An event is in the chain when
 both sides take part in it (as perpetrator, accuser, actor, country struck, accused, targeted
-group or counterpart); a step whose actor is only alleged or claimed says so in ``attribution``. Each link to an earlier event says how it is known:
+group or counterpart); a step whose actor is only alleged or claimed says so in ``attribution``,
+and one whose target is only alleged (a group said to be linked to it) in ``target_attribution``. Each link to an earlier event says how it is known:
 
 - ``stated``: a ``ck:respondsTo`` the article reports;
 - ``inferred``: no stated link, but the event goes one way (A against B) and the other side's
@@ -74,10 +75,14 @@ def chain(store: Store, a: str, b: str, *, window: int = 7) -> list[dict]:
             actor, target, direction = 0, 1, "mutual"
         code, score = scores.get(event["iri"], (None, None))
         acting = [p for p in event["by"] if p["iri"] in sides[actor]]
+        # the side acted against: through a targeted group (maybe only alleged), else plainly
+        struck = [p for p in event["against"] if p["iri"] in sides[target]]
+        if event["country"] and event["country"]["iri"] in sides[target]:
+            struck.append({**event["country"], "attribution": "reported", "attributed_by": []})
         steps.append({
             "id": event["id"], "date": event["date"], "kind": event["kind"], "label": event["label"],
             "status": event["status"], "status_by": event["status_by"], "date_basis": event["date_basis"],
-            "attribution": _attribution(acting),
+            "attribution": _attribution(acting), "target_attribution": _attribution(struck),
             "actor": index.describe(nodes[actor], aliases=False), "target": index.describe(nodes[target], aliases=False),
             "direction": direction, "cameo": code, "escalation": score,
             "responds_to": [{"id": other, "how": "stated"} for other in event["responds_to"]],

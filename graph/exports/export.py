@@ -21,7 +21,7 @@ from ..domain.acled import export_acled
 from ..formats import EXPORT_FORMATS
 from ..ontology import jsonld_context
 from ..store import Store
-from ..vocab import PREFIXES, RDF, RDFS
+from ..vocab import PREFIXES, RDF, RDFS, SPARQL_PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -46,11 +46,22 @@ def _jsonld(store: Store, out: IO[bytes]) -> None:
     out.write(text.encode("utf-8"))
 
 
+_UNSURE = SPARQL_PREFIXES + """
+SELECT ?c ?e ?p ?v ?status (GROUP_CONCAT(?who; separator=", ") AS ?by) WHERE {
+  ?c ck:claimAbout ?e ; ck:claimProperty ?p ; ck:claimValue ?v ; ck:status ?status .
+  FILTER (?status != "reported" && ?p IN (ck:perpetrator, ck:targetedGroup, ck:respondsTo))
+  OPTIONAL { ?c ck:claimant/rdfs:label ?who }
+} GROUP BY ?c ?e ?p ?v ?status"""
+
+
 def to_networkx(store: Store) -> nx.MultiDiGraph:
     """Resources as nodes (string ids, label and type attributes), IRI-valued triples as edges.
 
     Literal values other than the label become scalar node attributes named by the
-    property's local name, as Gephi and yEd expect.
+    property's local name, as Gephi and yEd expect. Every edge has an ``attribution``: a plain
+    triple is ``reported``; a perpetrator, targeted group or response the source only alleges
+    (claims, speculates, or that comes from outside it) is an edge too, drawn from its claim, with
+    the claim's status and ``attributed_by`` (its claimants), so that Gephi can tell them apart.
     """
     import networkx as nx  # here: a tenth of a second of every command's start otherwise
 
@@ -66,7 +77,13 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             key = "label" if p == RDFS.label else p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
             node.setdefault(key, o.value)
         elif isinstance(o, ox.NamedNode):
-            graph.add_edge(s.value, o.value, key=p, predicate=p, label=p.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+            graph.add_edge(s.value, o.value, key=p, predicate=p, label=p.rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+                           attribution="reported", attributed_by="")
+    for row in store.select(_UNSURE):
+        prop = row["p"].value
+        graph.add_edge(row["e"].value, row["v"].value, key=f"{prop} {row['c'].value}", predicate=prop,
+                       label=prop.rsplit("#", 1)[-1], attribution=row["status"].value,
+                       attributed_by=row["by"].value if "by" in row else "")
     for _, data in graph.nodes(data=True):
         data.setdefault("label", "")
         data.setdefault("type", "")

@@ -30,8 +30,17 @@ KIND_COLOURS = {"attack": "#d62728", "speech_act": "#ff7f0e", "diplomatic_action
                 "coercion": "#8c564b", "event": "#7f7f7f"}
 
 
+#: How an edge that is not reported (alleged, claimed, speculated, external) is drawn, whatever its relation.
+UNSURE_STYLE = (0.45, (0, (2, 2)))
+
+
+def _reported(data: dict) -> bool:
+    return data.get("attribution", "reported") == "reported"
+
+
 def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: int = 7) -> Figure:
-    """The network: nodes coloured by actor type, edges styled by relation, width by count."""
+    """The network: nodes coloured by actor type, edges styled by relation, width by count; an
+    edge whose attribution is not reported (alleged, claimed…) is faint and finely dashed."""
     fig = Figure(figsize=(11, 8), layout="constrained")
     ax = fig.add_subplot()
     ax.set_axis_off()
@@ -45,17 +54,22 @@ def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: in
     nx.draw_networkx_labels(graph, pos, ax=ax, labels={n: graph.nodes[n]["label"] for n in graph}, font_size=8)
     counts: dict[tuple, int] = {}
     for u, v, data in graph.edges(data=True):
-        counts[(u, v, data.get("relation", ""))] = counts.get((u, v, data.get("relation", "")), 0) + 1
-    for (u, v, relation), count in counts.items():
+        key = (u, v, data.get("relation", ""), _reported(data))
+        counts[key] = counts.get(key, 0) + 1
+    for (u, v, relation, reported), count in counts.items():
         colour, style = RELATION_STYLES.get(relation, ("#7f7f7f", "solid"))
-        nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=[(u, v)], edge_color=colour, style=style,
-                               width=1 + count, arrows=True, arrowsize=14, connectionstyle="arc3,rad=0.12",
-                               node_size=520)
+        alpha, style = (1.0, style) if reported else UNSURE_STYLE
+        nx.draw_networkx_edges(graph, pos, ax=ax, edgelist=[(u, v)], edge_color=colour, style=style, alpha=alpha,
+                               width=1 + count, arrows=True, arrowsize=14,
+                               connectionstyle=f"arc3,rad={0.12 if reported else 0.3}", node_size=520)
     used_types = sorted({graph.nodes[n].get("type", "other") for n in graph})
-    used_relations = sorted({r for _, _, r in counts})
+    used_relations = sorted({r for _, _, r, _ in counts})
     handles = [Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS.get(t, "#bcbd22"), label=t) for t in used_types]
     handles += [Line2D([], [], color=RELATION_STYLES.get(r, ("#7f7f7f", "solid"))[0],
                        linestyle=RELATION_STYLES.get(r, ("#7f7f7f", "solid"))[1], label=r) for r in used_relations]
+    if not all(reported for *_, reported in counts):
+        handles.append(Line2D([], [], color="#555555", alpha=UNSURE_STYLE[0], linestyle=UNSURE_STYLE[1],
+                              label="alleged, claimed or external (not reported)"))
     ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
     return fig
 
@@ -74,8 +88,10 @@ def pyvis_html(graph: nx.MultiDiGraph, *, height: str = "700px") -> str:
                      color=TYPE_COLOURS.get(data.get("type", "other"), "#bcbd22"))
     for u, v, data in graph.edges(data=True):
         colour, style = RELATION_STYLES.get(data.get("relation", ""), ("#7f7f7f", "solid"))
-        net.add_edge(u, v, title=f"{data.get('date', '')} {data.get('label', '')}", color=colour,
-                     dashes=style != "solid")
+        known = "" if _reported(data) else f" ({data['attribution']}" + (
+            f" by {data['attributed_by']})" if data.get("attributed_by") else ")")
+        net.add_edge(u, v, title=f"{data.get('date', '')} {data.get('label', '')}{known}", color=colour,
+                     dashes=style != "solid" or not _reported(data))
     html = net.generate_html()
     # pyvis "in_line" still links Bootstrap from a CDN (layout only) and vis-network's CSS: drop one, inline the other
     html = re.sub(r'<link[^>]+href="https?://[^"]+"[^>]*>', "", html)
@@ -138,29 +154,32 @@ def strike_map(store: Store, *, date_from: str | None = None, date_to: str | Non
     index = label_index(store)
     fig = Figure(figsize=(10, 7), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title("Strikes (arrows from the perpetrator's country)")
+    ax.set_title("Strikes (arrows from the perpetrator's country; dashed: alleged, claimed or external)")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect("equal")
     ax.grid(True, linewidth=0.3)
-    shown = [s for s in strikes(store, date_from=date_from, date_to=date_to)
-             if (s["target"] or {}).get("iri") in points]
+    # where each strike hit: its target, else where it happened (the Kerman bombs went off "near the tomb")
+    shown = [(s, (s["target"] or s["location"])) for s in strikes(store, date_from=date_from, date_to=date_to)]
+    shown = [(s, where) for s, where in shown if where and where["iri"] in points]
     if shown:  # frame the strikes; a far perpetrator (the United States) comes in from the edge
-        xs = [points[s["target"]["iri"]][0] for s in shown]
-        ys = [points[s["target"]["iri"]][1] for s in shown]
+        xs = [points[where["iri"]][0] for _, where in shown]
+        ys = [points[where["iri"]][1] for _, where in shown]
         ax.set_xlim(min(xs) - 6, max(xs) + 6)
         ax.set_ylim(min(ys) - 5, max(ys) + 5)
-    for n, strike in enumerate(shown):
-        place = strike["target"]["iri"]
+    for n, (strike, where) in enumerate(shown):
+        place = where["iri"]
         x, y = points[place]
         ax.scatter([x], [y], color="#d62728", s=40 + 4 * (strike["fatalities"] or 0) ** 0.5 * 10, alpha=0.7, zorder=3)
-        ax.annotate(f"{strike['target']['label']} {strike['date']}", (x, y), fontsize=7,
+        ax.annotate(f"{where['label']} {strike['date']}", (x, y), fontsize=7,
                     xytext=(5, 10 - 9 * (n % 3)), textcoords="offset points", annotation_clip=True)
         for perp in strike["perpetrators"]:
             if perp["iri"] in points and perp["iri"] != place:
                 px, py = points[perp["iri"]]
+                alpha, style = (0.6, "solid") if _reported(perp) else UNSURE_STYLE
                 ax.annotate("", xy=(x, y), xytext=(px, py),
-                            arrowprops={"arrowstyle": "->", "color": "#555555", "alpha": 0.6, "lw": 0.8})
+                            arrowprops={"arrowstyle": "->", "color": "#555555", "alpha": alpha, "lw": 0.8,
+                                        "linestyle": style})
                 ax.scatter([px], [py], color=TYPE_COLOURS["state"], s=25, zorder=2)
                 ax.annotate(index.labels.get(perp["iri"], ""), (px, py), fontsize=8, color=TYPE_COLOURS["state"],
                             annotation_clip=True)

@@ -3,13 +3,17 @@ every interaction (strikes, accusations, speech acts and diplomatic steps) toget
 
 Nodes are IRIs with ``label`` and ``type`` (state, state_force, armed_group, person,
 organization, place); each edge is one event, with its ``id``, ``label``, ``date``,
-``relation`` and the event's own details. Filters: a date range (``date_from``/``date_to``,
+``relation``, the event's own details and how the link is known: ``attribution`` (reported,
+alleged, claimed, denied, speculated or external) and ``attributed_by`` (who says so), so that
+an alleged perpetrator is never an edge like a reported one. Filters: a date range (``date_from``/``date_to``,
 YYYY-MM-DD) and an ``actor`` (IRI, id, label or alias) whose edges alone are kept.
 
 >>> from conflictkg.graph.store import open_store
 >>> g = strike_network(open_store("memory"))
 >>> [d["date"] for _, _, d in g.edges("https://w3id.org/conflictkg/id/actor/pakistan", data=True)]
 ['2024-01-18']
+>>> [(d["attribution"], d["attributed_by"]) for _, _, d in g.edges("https://w3id.org/conflictkg/id/actor/israel", data=True)]
+[('alleged', 'Iran'), ('alleged', 'Iran'), ('alleged', 'Iran')]
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import networkx as nx
 
 from ..domain.accusations import accusations
+from ..domain.attribution import as_text, is_reported
 from ..domain.actors import ACTOR_TYPES
 from ..domain.names import label_index, resolve
 from ..store import Store
@@ -34,6 +39,10 @@ def _add_node(graph: nx.MultiDiGraph, store: Store, node: str) -> None:
     kinds = sorted(_TYPE_NAMES[t] for t in index.types.get(node, ()) if t in _TYPE_NAMES)
     kind = kinds[0] if kinds else ("place" if CK.Place in index.types.get(node, ()) else "other")
     graph.add_node(node, label=index.labels.get(node, node), type=kind)
+
+
+def _by(entry: dict) -> str:
+    return ", ".join(b["label"] for b in entry.get("attributed_by", []))
 
 
 class _Filter:
@@ -67,8 +76,8 @@ def strike_network(store: Store, *, date_from: str | None = None, date_to: str |
             _add_node(graph, store, target)
             graph.add_edge(source, target, key=strike["id"], id=strike["id"], label=strike["label"],
                            date=strike["date"], relation="struck", attribution=perp["attribution"],
-                           weapons=", ".join(strike["weapons"]),
-                           targeted_groups=", ".join(g["label"] for g in strike["targeted_groups"]),
+                           attributed_by=_by(perp), weapons=", ".join(strike["weapons"]),
+                           targeted_groups="; ".join(as_text(g) for g in strike["targeted_groups"]),
                            place=(strike["target"] or {}).get("label", ""),
                            fatalities=strike["fatalities"] if strike["fatalities"] is not None else -1)
     return graph
@@ -86,7 +95,8 @@ def accusation_network(store: Store, *, date_from: str | None = None, date_to: s
         _add_node(graph, store, source)
         _add_node(graph, store, target)
         graph.add_edge(source, target, key=acc["id"], id=acc["id"], label=acc["label"], date=acc["date"] or "",
-                       relation="accused", allegation=acc["allegation"] or "", status=acc["status"])
+                       relation="accused", allegation=acc["allegation"] or "", status=acc["status"],
+                       attribution="reported", attributed_by="")
     return graph
 
 
@@ -102,7 +112,10 @@ def interaction_network(store: Store, *, date_from: str | None = None, date_to: 
                     continue
                 _add_node(graph, store, by["iri"])
                 _add_node(graph, store, against["iri"])
+                # the edge is as sure as its less sure end (an alleged perpetrator, an alleged target)
+                known = next((p for p in (by, against) if not is_reported(p)), by)
                 graph.add_edge(by["iri"], against["iri"], key=event["id"], id=event["id"], label=event["label"],
-                               date=event["date"], relation=event["kind"],
+                               date=event["date"], relation=event["kind"], status=event["status"],
+                               attribution=known["attribution"], attributed_by=_by(known),
                                escalation=event["escalation"] if event["escalation"] is not None else 0.0)
     return graph
