@@ -73,13 +73,14 @@ def test_rdfs_entailment_is_on_by_default_and_can_be_turned_off(client, runner):
     attacks = "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a <https://w3id.org/conflictkg/ontology#Attack> }"
     count = lambda extra="": int(client.get("/sparql?query=" + quote(attacks) + extra).json["results"]["bindings"][0]["n"]["value"])
     assert count() == 10          # missile strikes, bombings, assaults… are attacks
-    assert count("&entailment=none") == 4  # only those typed ck:Attack itself (Iraqi Kurdistan, Idlib, Mousavi, Nujaba)
+    assert count("&entailment=none") == 5  # only those typed ck:Attack itself (Iraqi Kurdistan, Idlib, Mousavi, Nujaba, Rask)
     assert client.get("/sparql?query=" + quote(attacks) + "&entailment=owl").status_code == 400
     states = "SELECT ?s WHERE { ?s a <https://w3id.org/conflictkg/ontology#Actor> }"
-    assert len(client.get("/sparql?query=" + quote(states)).json["results"]["bindings"]) == 37
+    assert len(client.get("/sparql?query=" + quote(states)).json["results"]["bindings"]) == 38
     actor = "ASK { ?e <https://w3id.org/conflictkg/ontology#actor> <https://w3id.org/conflictkg/id/actor/mossad> }"
     assert runner.invoke(main, ["query", actor]).stdout.strip() == "false"  # Mossad accuses no one
-    accuser = "ASK { ?e <https://w3id.org/conflictkg/ontology#actor> <https://w3id.org/conflictkg/id/actor/abdul-rahim-muslim-dost> }"
+    accuser = ("ASK { <https://w3id.org/conflictkg/id/event/iran-accuses-israel-of-kerman-bombings> "
+               "<https://w3id.org/conflictkg/ontology#actor> <https://w3id.org/conflictkg/id/actor/iran> }")
     assert runner.invoke(main, ["query", accuser]).stdout.strip() == "true"  # accuser ⊑ actor
     assert runner.invoke(main, ["query", accuser, "--entailment", "none"]).stdout.strip() == "false"
 
