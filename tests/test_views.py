@@ -17,17 +17,19 @@ def test_strike_network(store):
     graph = views.strike_network(store)
     [(edge)] = [d for d in graph.get_edge_data(IRAN, PAKISTAN).values()]
     assert (edge["date"], edge["weapons"], edge["targeted_groups"], edge["place"]) == (
-        "2024-01-16", "drone, missile", "Jaish al Adl", "Koh-e-Sabz")
+        "2024-01-16", "drone, missile", "Jaish al Adl (alleged by Iran)", "Koh-e-Sabz")
+    assert (edge["attribution"], edge["attributed_by"]) == ("reported", "")
     assert graph.nodes[IRAN] == {"label": "Iran", "type": "state"}
     assert [d["date"] for d in graph.get_edge_data(PAKISTAN, IRAN).values()] == ["2024-01-18"]
     only_2024 = views.strike_network(store, date_from="2024-01-01", actor="Israel")
-    assert sorted(d["date"] for _, _, d in only_2024.edges(data=True)) == ["2024-01-03", "2024-01-20"]
+    assert sorted((d["date"], d["attribution"], d["attributed_by"]) for _, _, d in only_2024.edges(data=True)) == [
+        ("2024-01-03", "alleged", "Iran"), ("2024-01-20", "alleged", "Iran")]
 
 
 def test_accusation_and_interaction_networks(store):
     accusations = views.accusation_network(store)
     assert {d["allegation"] for d in accusations.get_edge_data(PAKISTAN, IRAN).values()} == {
-        "Negligence in dealing with the armed opposition groups along the shared border."}
+        "Negligence in dealing with the armed groups hostile to Pakistan, the Balochistan Liberation Army and Front, along the shared border."}
     interactions = views.interaction_network(store, date_from="2024-01-17", date_to="2024-01-17")
     assert {d["relation"] for _, _, d in interactions.edges(data=True)} == {"diplomatic_action", "speech_act"}
     assert {(u, v) for u, v in interactions.edges()} == {(PAKISTAN, IRAN)}
