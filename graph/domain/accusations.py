@@ -42,7 +42,11 @@ SELECT ?e ?about ?label WHERE { %s ?e ck:about ?about . OPTIONAL { ?about rdfs:l
 
 def accusations(store: Store, *, accuser: str | None = None, accused: str | None = None) -> list[dict]:
     """Accusations, dated ones first in date order, as the design contract's objects."""
-    pattern = accusation_pattern(store, accuser=accuser, accused=accused)
+    return describe_accusations(store, accusation_pattern(store, accuser=accuser, accused=accused))
+
+
+def describe_accusations(store: Store, pattern: str) -> list[dict]:
+    """The ``/api/accusations`` objects of the accusations ``pattern`` binds to ``?e``."""
     index = label_index(store)
     about: dict[str, list[dict]] = defaultdict(list)
     for row in store.select(_ABOUT % pattern):

@@ -113,8 +113,12 @@ def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
 def strikes(store: Store, *, perpetrator: str | None = None, country: str | None = None, target: str | None = None,
             date_from: str | None = None, date_to: str | None = None) -> list[dict]:
     """Attacks in date order, as the design contract's ``/api/strikes`` objects."""
-    pattern = strike_pattern(store, perpetrator=perpetrator, country=country, target=target,
-                             date_from=date_from, date_to=date_to)
+    return describe_strikes(store, strike_pattern(store, perpetrator=perpetrator, country=country, target=target,
+                                                  date_from=date_from, date_to=date_to))
+
+
+def describe_strikes(store: Store, pattern: str) -> list[dict]:
+    """The ``/api/strikes`` objects of the attacks ``pattern`` binds to ``?e`` and ``?date``, in date order."""
     index = label_index(store)
     perpetrators = attributed(store, pattern, CK.perpetrator)
     groups = attributed(store, pattern, CK.targetedGroup)
