@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from conflictkg.graph.domain.actors import ACTOR_TYPES, actor
+from conflictkg.graph.domain.geo import strike_collection
 from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.paging import (Page, PagingError, accusations_page, actors_page, stored_page,
                                             strikes_page, timeline_page)
@@ -21,6 +22,7 @@ from conflictkg.graph.domain.queries import ParameterError, stored_queries
 from conflictkg.graph.domain.strikes import FilterError
 
 from .errors import Problem, ambiguous
+from .geojson import geojson_response, wants_geojson
 from .openapi import openapi_spec
 from .paging import PAGE_PARAMS, page_args, paged_json, with_link
 from .store import get_dataset
@@ -100,6 +102,8 @@ def api_strikes():
     args = _args(["perpetrator", "country", "target", "from", "to", *PAGE_PARAMS])
     items = _domain(strikes_page, **page_args(), perpetrator=args.get("perpetrator"), country=args.get("country"),
                     target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"))
+    if wants_geojson():
+        return geojson_response(strike_collection(get_dataset(), items.items), items)
     return _answer("strikes", items, lambda s: {
         "id": s["id"], "date": s["date"], "label": s["label"],
         "perpetrators": "; ".join(f"{p['label']} ({p['attribution']})" for p in s["perpetrators"]),

@@ -171,6 +171,13 @@ def timeline_page(store: Store, *, limit: int = DEFAULT_LIMIT, cursor: str | Non
     return Page(items, token)
 
 
+def page_of(store: Store, *, items: Callable[[Store], list], kind: str, key: Callable, limit: int = DEFAULT_LIMIT,
+            cursor: str | None = None) -> Page:
+    """A page of a list built whole in Python, ``items(store)``, sorted by ``key`` (a pair of strings)."""
+    rows, token = _slice(kind, sorted(items(store), key=key), key, limit, cursor, 2)
+    return Page(rows, token)
+
+
 def _row_key(row: dict) -> str:
     return hashlib.sha256(json.dumps(row, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
