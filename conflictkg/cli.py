@@ -28,7 +28,7 @@ from conflictkg.graph.settings import SETTINGS, setting
 from conflictkg.graph.store import QueryError, StoreError
 from conflictkg.graph.store.entailment import ENTAILMENTS
 
-STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]"
+STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL][;graph=IRI]"
 
 
 def from_setting(name: str) -> dict:

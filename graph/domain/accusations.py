@@ -13,13 +13,14 @@ from collections import defaultdict
 
 from .evidence import evidence_rows
 from .names import label_index, resolve, values_clause
+from .strikes import kinds_clause
 from ..store import Store
-from ..vocab import SPARQL_PREFIXES, local_id
+from ..vocab import CK, SPARQL_PREFIXES, local_id
 
 
 def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None) -> str:
     """The SPARQL pattern binding ``?e`` to the accusations the filters select."""
-    lines = ["?e a/rdfs:subClassOf* ck:Accusation ; ck:accuser ?accuser ; ck:accused ?accused ."]
+    lines = [kinds_clause(store, "e", CK.Accusation), "?e ck:accuser ?accuser ; ck:accused ?accused ."]
     for var, text in (("accuser", accuser), ("accused", accused)):
         nodes = resolve(store, text, var)
         if nodes is not None:

@@ -103,17 +103,16 @@ def _lit(text: str) -> str:
 
 def keyset_query(pattern: str, after: list | None, limit: int, *, date_clause: str = "") -> str:
     """The SELECT of one page's ``?e ?date`` keys: dated rows first by the date's text, then by IRI,
-    strictly after the key ``after`` ([date or None, IRI])."""
+    strictly after the key ``after`` ([date or None, IRI]). The sort key is one string (Virtuoso
+    refuses an expression over BOUND in ORDER BY)."""
     keyset = ""
     if after is not None:
         date, node = after
-        if date is None:
-            keyset = f"FILTER(!BOUND(?date) && STR(?e) > {_lit(node)})"
-        else:
-            keyset = (f"FILTER(!BOUND(?date) || STR(?date) > {_lit(date)} || "
-                      f"(STR(?date) = {_lit(date)} && STR(?e) > {_lit(node)}))")
-    return (SPARQL_PREFIXES + f"SELECT ?e ?date WHERE {{ {pattern}\n{date_clause}\n{keyset} }}\n"
-            f"ORDER BY (!BOUND(?date)) STR(?date) STR(?e) LIMIT {limit + 1}")
+        key = _lit("1" if date is None else "0" + date)
+        keyset = f"FILTER(?k > {key} || (?k = {key} && STR(?e) > {_lit(node)}))"
+    return (SPARQL_PREFIXES + f"SELECT ?e ?date WHERE {{ {pattern}\n{date_clause}\n"
+            f'BIND(IF(BOUND(?date), CONCAT("0", STR(?date)), "1") AS ?k)\n{keyset} }}\n'
+            f"ORDER BY ?k STR(?e) LIMIT {limit + 1}")
 
 
 def _keyset_page(store: Store, kind: str, pattern: str, limit: int, cursor: str | None, *, dated: bool,

@@ -38,10 +38,20 @@ def parse_date(value: str | None, name: str) -> str | None:
         raise FilterError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_SUBCLASSES = SPARQL_PREFIXES + "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* <%s> }"
+
+
+def kinds_clause(store: Store, var: str, cls: str) -> str:
+    """``?var a ?type`` for ``cls`` and its sub-classes, listed: the same answer as ``?var a/rdfs:subClassOf* <cls>``,
+    which Virtuoso gets wrong once it is joined with other patterns (docs/stores.md)."""
+    classes = {row["c"].value for row in store.select(_SUBCLASSES % cls)} | {cls}
+    return f"?{var} a ?{var}_kind . VALUES ?{var}_kind {{ " + " ".join(f"<{c}>" for c in sorted(classes)) + " }"
+
+
 def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str | None = None,
                    target: str | None = None, date_from: str | None = None, date_to: str | None = None) -> str:
     """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select."""
-    lines = ["?e a/rdfs:subClassOf* ck:Attack ; ck:date ?date ."]
+    lines = [kinds_clause(store, "e", CK.Attack), "?e ck:date ?date ."]
     perps = resolve(store, perpetrator, "perpetrator")
     if perps is not None:
         lines += ["?e ck:perpetrator ?f_perp .", values_clause("f_perp", perps)]

@@ -1,12 +1,18 @@
 """The ``sparql:`` store: a remote SPARQL 1.1 engine (Oxigraph server, Apache Jena Fuseki, Virtuoso).
 
-``sparql:QUERY_URL[;update=UPDATE_URL]``. Every query is sent to the engine over the SPARQL 1.1
+``sparql:QUERY_URL[;update=UPDATE_URL][;graph=IRI]``. Every query is sent to the engine over the SPARQL 1.1
 Protocol and its answer read back into pyoxigraph result objects, so the REST API, exports and the
 validator work as on the embedded store while the engine does the work: nothing pulls the graph
 except a dump (``export``) or a check of the whole graph that a write needs.
 
 Without ``update=``, the update URL is the query URL with a final ``/query`` replaced by
 ``/update`` (Oxigraph server's and Fuseki's layout), or the query URL itself.
+
+``graph=IRI`` names the engine's graph that holds the data: it is read as the default graph (the
+protocol's ``default-graph-uri``) and written as one (every triple of the default graph goes into
+``GRAPH <IRI>``), and seeded when empty, whatever the engine's own default graph holds. Virtuoso's
+default graph is the union of all its graphs, its system graphs too: there the data needs a graph.
+The same spec works on every engine (Oxigraph server, Fuseki, Virtuoso).
 
 Writes (``INSERT DATA`` for loads) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
 that is set, so a remote conflictkg server accepts them too.
@@ -15,6 +21,8 @@ that is set, so a remote conflictkg server accepts them too.
 'http://127.0.0.1:7878/update'
 >>> SparqlStore.from_spec("sparql:http://h/ds/sparql;update=http://h/ds/update").update_url
 'http://h/ds/update'
+>>> SparqlStore.from_spec("sparql:http://h/sparql;graph=https://example.org/kg").graph
+'https://example.org/kg'
 """
 
 from __future__ import annotations
@@ -44,10 +52,12 @@ class SparqlStore(ForeignStore):
     #: the engine elsewhere may be written by others: what RDFS entails is left to it
     entails = False
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, spec: str | None = None) -> None:
+    def __init__(self, query_url: str, update_url: str | None = None, *, graph: str | None = None,
+                 spec: str | None = None) -> None:
         super().__init__(None, spec or f"sparql:{query_url}")
         self.query_url = query_url
         self.update_url = update_url or _update_url(query_url)
+        self.graph = graph
         self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
 
     @classmethod
@@ -57,12 +67,19 @@ class SparqlStore(ForeignStore):
         settings = {}
         for option in options:
             key, sep, value = option.partition("=")
-            if not sep or key.strip() != "update" or not value.strip():
-                raise StoreError(f"unknown option {option!r} in {spec!r}: use sparql:URL[;update=URL]")
+            if not sep or key.strip() not in ("update", "graph") or not value.strip():
+                raise StoreError(f"unknown option {option!r} in {spec!r}: use sparql:URL[;update=URL][;graph=IRI]")
             settings[key.strip()] = value.strip()
         if not url.startswith(("http://", "https://")):
             raise StoreError(f"sparql: needs an http(s) URL, e.g. sparql:http://127.0.0.1:7878/query (got {url!r})")
-        return cls(url, settings.get("update"), spec=spec)
+        if "graph" in settings:
+            try:
+                ox.NamedNode(settings["graph"])
+            except ValueError:
+                raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})") from None
+            if ":" not in settings["graph"]:
+                raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})")
+        return cls(url, settings.get("update"), graph=settings.get("graph"), spec=spec)
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -95,6 +112,8 @@ class SparqlStore(ForeignStore):
               base_iri=None, timeout=None, entailment=None) -> QueryResult:
         choose(entailment or "none", entails=False)  # a remote engine is read as it is
         data: dict = {"query": sparql}
+        if default_graph is None and self.graph is not None:
+            default_graph = [self.graph]
         if default_graph is not None:
             if any(isinstance(g, ox.DefaultGraph) for g in default_graph):
                 raise QueryError("a remote engine cannot be asked for its default graph by name")
@@ -117,6 +136,10 @@ class SparqlStore(ForeignStore):
             raise StoreError(f"the engine's answer cannot be read: {exc}") from exc
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        if self.graph is not None:  # the data graph is the whole dataset: no named graphs beside it
+            if graph is not None and not isinstance(graph, ox.DefaultGraph):
+                return
+            graph = ox.DefaultGraph()
         terms = [subject, predicate, object]
         pattern = " ".join(str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
         if isinstance(graph, ox.DefaultGraph):
@@ -131,19 +154,40 @@ class SparqlStore(ForeignStore):
             yield ox.Quad(s, p, o, g if g is not None else ox.DefaultGraph())
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        if self.graph is not None:
+            return []
         return [row[0] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
 
     def contains_named_graph(self, graph: str) -> bool:
+        if self.graph is not None:
+            return False
         return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        everything = "{ ?s ?p ?o }" if self.graph is not None else "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+        rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {everything} }}")
         return int(next(iter(rows))[0].value)
 
     def is_empty(self) -> bool:
+        if self.graph is not None:
+            return not self.query("ASK { ?s ?p ?o }")
         return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
+    def _placed(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+        """The quads as the engine stores them: the default graph's in the data graph, with ``graph=``."""
+        if self.graph is None:
+            return quads
+        target = ox.NamedNode(self.graph)
+        return (ox.Quad(q.subject, q.predicate, q.object, target) if isinstance(q.graph_name, ox.DefaultGraph)
+                else q for q in quads)
+
     def update(self, sparql: str) -> None:
+        if self.graph is not None:
+            raise StoreError(f"{self.spec} keeps its data in a graph: a free-form update cannot be sent to it as it "
+                             "stands (an update that writes blank nodes is one); write named nodes instead")
+        self._send(sparql)
+
+    def _send(self, sparql: str) -> None:
         with self._write_lock, self._changing:
             headers = {"Content-Type": "application/x-www-form-urlencoded", **bearer_headers()}
             self._post(self.update_url, {"update": sparql}, headers, None)
@@ -152,13 +196,16 @@ class SparqlStore(ForeignStore):
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """One ``INSERT DATA`` request: the engine applies it in one transaction."""
         scratch = ox.Store()
-        scratch.bulk_extend(quads)
+        scratch.bulk_extend(self._placed(quads))
         blocks = [scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
         for graph in scratch.named_graphs():
             triples = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
             blocks.append(f"GRAPH {graph} {{\n{triples}}}\n")
-        # N-Triples lines are SPARQL triples as they stand: terms, escapes and all
-        self.update("INSERT DATA {\n" + "".join(blocks) + "}")
+        # N-Triples lines are SPARQL triples as they stand: terms, escapes and all. A template with
+        # blank nodes inserts the same as INSERT DATA, and Virtuoso takes blank nodes only there.
+        body = "{\n" + "".join(blocks) + "}"
+        blank = any(_has_blank(q) for q in scratch)
+        self._send(f"INSERT {body} WHERE {{}}" if blank else f"INSERT DATA {body}")
 
     def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
         """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
@@ -166,10 +213,10 @@ class SparqlStore(ForeignStore):
             return self.add_quads(added)
         if any(_has_blank(q) for q in (*removed, *added)):
             raise StoreError("a remote engine cannot be told which blank nodes to remove")
-        self.update(_data_update(removed, added))
+        self._send(_data_update(list(self._placed(removed)), list(self._placed(added))))
 
     def remove_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self._send(f"DROP SILENT GRAPH <{graph}>")
 
     def flush(self) -> None:
         """Nothing to do: the engine made each request durable (or not) before it answered."""
