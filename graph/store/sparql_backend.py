@@ -27,6 +27,8 @@ that is set, so a remote conflictkg server accepts them too.
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from typing import Iterable, Iterator
 
@@ -40,6 +42,34 @@ from . import (ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, 
 
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.7")
+# A graph's formats first for CONSTRUCT and DESCRIBE: Virtuoso answers one in the first format asked
+# for, and fails when that is a results format.
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.5"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_NOISE = re.compile(r"<[^>]*>|#[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+# Virtuoso names its blank nodes nodeID://b123, which is no blank node label; any other character
+# that a label may not hold is replaced the same way, so one node keeps one name within an answer.
+_BAD_LABEL = re.compile(r"[^A-Za-z0-9_\-]")
+
+
+def _query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such word outside IRIs, strings and comments.
+
+    >>> _query_form("PREFIX s: <http://x/select#> # ASK\\nCONSTRUCT WHERE { ?s ?p 'select' }")
+    'CONSTRUCT'
+    """
+    found = _FORM.search(_NOISE.sub(" ", sparql))
+    return found.group(1).upper() if found else "SELECT"
+
+
+def _fix_blank_labels(content: bytes) -> bytes:
+    """JSON results whose blank node values are made valid labels."""
+    body = json.loads(content)
+    for row in body.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _BAD_LABEL.sub("_", term["value"])
+    return json.dumps(body).encode()
 #: How long a request from the library (not a user's query) may take before it is an error.
 DEFAULT_TIMEOUT = 600.0
 _CONNECT_TIMEOUT = 10.0
@@ -122,12 +152,16 @@ class SparqlStore(ForeignStore):
             data["named-graph-uri"] = [_iri(g) for g in named_graphs]
         if union_default_graph:
             data["union-default-graph"] = ""  # Oxigraph server's; other engines ignore it
-        response = self._post(self.query_url, data, {"Accept": _ACCEPT}, timeout)
+        accept = _ACCEPT_GRAPH if _query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
+        response = self._post(self.query_url, data, {"Accept": accept}, timeout)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
         try:
             if results_format is not None:
-                return ox.parse_query_results(response.content, format=results_format)
+                content = response.content
+                if results_format == ox.QueryResultsFormat.JSON and b'"nodeID://' in content:
+                    content = _fix_blank_labels(content)
+                return ox.parse_query_results(content, format=results_format)
             rdf_format = ox.RdfFormat.from_media_type(media) if media else None
             if rdf_format is None:
                 raise StoreError(f"the engine answered in {media or 'an unnamed format'}, which is not SPARQL results")
