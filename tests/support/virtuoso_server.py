@@ -137,9 +137,10 @@ def _answers(query_url: str) -> bool:
 
 
 @contextmanager
-def virtuoso_server(directory: str | Path | None = None, *, host: str = "127.0.0.1",
+def virtuoso_server(directory: str | Path | None = None, *, host: str = "127.0.0.1", http_port: int | None = None,
                     timeout: float = START_TIMEOUT) -> Iterator[VirtuosoServer]:
-    """Run Virtuoso for the ``with`` block over a database in ``directory`` (default: a temporary one)."""
+    """Run Virtuoso for the ``with`` block over a database in ``directory`` (default: a temporary one),
+    its HTTP endpoint on ``http_port`` (default: a free one)."""
     reason = virtuoso_available()
     if reason:
         raise VirtuosoServerError(reason)
@@ -147,7 +148,7 @@ def virtuoso_server(directory: str | Path | None = None, *, host: str = "127.0.0
         where = Path(directory) if directory is not None else Path(
             stack.enter_context(tempfile.TemporaryDirectory(prefix="virtuoso-")))
         where.mkdir(parents=True, exist_ok=True)
-        sql_port, http_port = free_port(host), free_port(host)
+        sql_port, http_port = free_port(host), http_port or free_port(host)
         ini = where / "virtuoso.ini"
         ini.write_text(configure(STOCK_INI.read_text(), where.resolve(), sql_port, http_port))
         log = where / "virtuoso.log"
@@ -170,9 +171,10 @@ def main(argv: list[str] | None = None) -> None:
     """Run Virtuoso until interrupted, printing the ``--store`` spec that reaches it."""
     parser = argparse.ArgumentParser(prog="python -m tests.support.virtuoso_server", description=main.__doc__)
     parser.add_argument("--directory", help="the database directory (default: a temporary one)")
+    parser.add_argument("--http-port", type=int, default=None, help="the SPARQL endpoint's port (default: a free one)")
     args = parser.parse_args(argv)
     try:
-        with virtuoso_server(args.directory) as server:
+        with virtuoso_server(args.directory, http_port=args.http_port) as server:
             print(server.spec, flush=True)
             print(f"query and update {server.query_url}  (Ctrl-C stops it)", file=sys.stderr)
             try:
