@@ -1,6 +1,6 @@
 """The ``sparql:`` store: a remote SPARQL 1.1 engine (Oxigraph server, Apache Jena Fuseki, Virtuoso).
 
-``sparql:QUERY_URL[;update=UPDATE_URL][;graph=IRI]``. Every query is sent to the engine over the SPARQL 1.1
+``sparql:QUERY_URL[;update=UPDATE_URL][;graph=IRI][;store=GSP_URL]``. Every query is sent to the engine over the SPARQL 1.1
 Protocol and its answer read back into pyoxigraph result objects, so the REST API, exports and the
 validator work as on the embedded store while the engine does the work: nothing pulls the graph
 except a dump (``export``) or a check of the whole graph that a write needs.
@@ -14,7 +14,13 @@ protocol's ``default-graph-uri``) and written as one (every triple of the defaul
 default graph is the union of all its graphs, its system graphs too: there the data needs a graph.
 The same spec works on every engine (Oxigraph server, Fuseki, Virtuoso).
 
-Writes (``INSERT DATA`` for loads) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
+A bulk load (a write checked whole, or past :data:`BATCH` triples) goes to the engine's Graph
+Store Protocol endpoint (``store=``; by default, after a final ``/query``, ``/store``: Oxigraph
+server's) in batches of :data:`BATCH` triples, with a progress bar on a terminal, into a scratch
+graph that one update then adds to the data and drops: all of it or none, as every write. With no
+such endpoint, the batches go as ``INSERT DATA`` requests into the scratch graph, the same way.
+
+Writes (``INSERT DATA`` for small writes) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
 that is set, so a remote conflictkg server accepts them too.
 
 >>> SparqlStore.from_spec("sparql:http://127.0.0.1:7878/query").update_url
@@ -29,7 +35,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
+import uuid
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -70,6 +78,8 @@ def _fix_blank_labels(content: bytes) -> bytes:
             if term.get("type") == "bnode":
                 term["value"] = _BAD_LABEL.sub("_", term["value"])
     return json.dumps(body).encode()
+#: Triples per request of a bulk load.
+BATCH = 100_000
 #: How long a request from the library (not a user's query) may take before it is an error.
 DEFAULT_TIMEOUT = 600.0
 _CONNECT_TIMEOUT = 10.0
@@ -83,11 +93,12 @@ class SparqlStore(ForeignStore):
     entails = False
 
     def __init__(self, query_url: str, update_url: str | None = None, *, graph: str | None = None,
-                 spec: str | None = None) -> None:
+                 store_url: str | None = None, spec: str | None = None) -> None:
         super().__init__(None, spec or f"sparql:{query_url}")
         self.query_url = query_url
         self.update_url = update_url or _update_url(query_url)
         self.graph = graph
+        self.store_url = store_url or _store_url(query_url)
         self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
 
     @classmethod
@@ -97,8 +108,9 @@ class SparqlStore(ForeignStore):
         settings = {}
         for option in options:
             key, sep, value = option.partition("=")
-            if not sep or key.strip() not in ("update", "graph") or not value.strip():
-                raise StoreError(f"unknown option {option!r} in {spec!r}: use sparql:URL[;update=URL][;graph=IRI]")
+            if not sep or key.strip() not in ("update", "graph", "store") or not value.strip():
+                raise StoreError(f"unknown option {option!r} in {spec!r}: "
+                                 "use sparql:URL[;update=URL][;graph=IRI][;store=URL]")
             settings[key.strip()] = value.strip()
         if not url.startswith(("http://", "https://")):
             raise StoreError(f"sparql: needs an http(s) URL, e.g. sparql:http://127.0.0.1:7878/query (got {url!r})")
@@ -109,7 +121,7 @@ class SparqlStore(ForeignStore):
                 raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})") from None
             if ":" not in settings["graph"]:
                 raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})")
-        return cls(url, settings.get("update"), graph=settings.get("graph"), spec=spec)
+        return cls(url, settings.get("update"), graph=settings.get("graph"), store_url=settings.get("store"), spec=spec)
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -228,9 +240,12 @@ class SparqlStore(ForeignStore):
             self.generation += 1
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
-        """One ``INSERT DATA`` request: the engine applies it in one transaction."""
+        """One ``INSERT DATA`` request (the engine applies it in one transaction), or for a bulk load
+        batches through a scratch graph (:meth:`_load_in_batches`)."""
         scratch = ox.Store()
         scratch.bulk_extend(self._placed(quads))
+        if bulk or len(scratch) > BATCH:
+            return self._load_in_batches(scratch)
         blocks = [scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
         for graph in scratch.named_graphs():
             triples = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
@@ -240,6 +255,63 @@ class SparqlStore(ForeignStore):
         body = "{\n" + "".join(blocks) + "}"
         blank = any(_has_blank(q) for q in scratch)
         self._send(f"INSERT {body} WHERE {{}}" if blank else f"INSERT DATA {body}")
+
+    def _load_in_batches(self, scratch: ox.Store) -> None:
+        """Each graph's triples into a scratch graph of the engine, :data:`BATCH` at a time, then one
+        update that adds every scratch graph to its target and drops it; on any error the scratch
+        graphs are dropped and the data is as it was. Triples with blank nodes travel in one batch,
+        so that a node keeps one identity."""
+        from tqdm import tqdm
+
+        targets = [g for g in (ox.DefaultGraph(), *scratch.named_graphs())
+                   if next(iter(scratch.quads_for_pattern(None, None, None, g)), None) is not None]
+        staging = {str(t): f"urn:conflictkg:loading:{uuid.uuid4().hex}" for t in targets}
+        bar = tqdm(total=len(scratch), unit=" triples", unit_scale=True, desc="to the engine", disable=None,
+                   file=sys.stderr)
+        try:
+            with self._write_lock, self._changing:
+                for target in targets:
+                    plain, blank = [], []
+                    for quad in scratch.quads_for_pattern(None, None, None, target):
+                        line = f"{quad.subject} {quad.predicate} {quad.object} .\n"
+                        (blank if _has_blank(quad) else plain).append(line)
+                        if len(plain) == BATCH:
+                            self._send_batch(staging[str(target)], plain)
+                            bar.update(len(plain))
+                            plain = []
+                    for lines in (plain, blank):
+                        if lines:
+                            self._send_batch(staging[str(target)], lines)
+                            bar.update(len(lines))
+                moves = " ".join(f"ADD <{staging[str(t)]}> TO {'DEFAULT' if isinstance(t, ox.DefaultGraph) else t} ;"
+                                 for t in targets)
+                self._send(moves + " " + " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
+        except BaseException:
+            for graph in staging.values():
+                try:
+                    self._send(f"DROP SILENT GRAPH <{graph}>")
+                except StoreError:
+                    pass
+            raise
+        finally:
+            bar.close()
+
+    def _send_batch(self, graph: str, lines: list[str]) -> None:
+        """Triples into ``graph``: a Graph Store Protocol POST, or else an INSERT DATA."""
+        body = "".join(lines)
+        if self.store_url is None:
+            has_blank = any("_:" in line for line in lines)
+            block = f"{{ GRAPH <{graph}> {{\n{body}}} }}"
+            self._send(f"INSERT {block} WHERE {{}}" if has_blank else f"INSERT DATA {block}")
+            return
+        headers = {"Content-Type": "application/n-triples", **bearer_headers()}
+        try:
+            response = self._session.post(self.store_url, params={"graph": graph}, data=body.encode("utf-8"),
+                                          headers=headers, timeout=(_CONNECT_TIMEOUT, DEFAULT_TIMEOUT))
+        except requests.RequestException as exc:
+            raise StoreError(f"cannot reach the Graph Store endpoint at {self.store_url}: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreError(f"{self.store_url} answered {response.status_code}: {response.text.strip()[:300]}")
 
     def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
         """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
@@ -258,6 +330,12 @@ class SparqlStore(ForeignStore):
     @property
     def inner(self):
         raise StoreError(f"{self.spec} is a remote engine: there is no local pyoxigraph store")
+
+
+def _store_url(query_url: str) -> str | None:
+    """Oxigraph server's Graph Store endpoint beside its ``/query``; no guess for other layouts."""
+    base = query_url.rstrip("/")
+    return base[: -len("/query")] + "/store" if base.endswith("/query") else None
 
 
 def _update_url(query_url: str) -> str:
