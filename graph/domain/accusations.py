@@ -18,9 +18,15 @@ from ..store import Store
 from ..vocab import CK, SPARQL_PREFIXES, local_id
 
 
-def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None) -> str:
-    """The SPARQL pattern binding ``?e`` to the accusations the filters select."""
+def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None,
+                       dates: list[str] | None = None, undated: bool = False) -> str:
+    """The SPARQL pattern binding ``?e`` to the accusations the filters select; with ``dates``
+    (SPARQL literals) only those dated so, with ``undated`` only those with no date (see paging)."""
     lines = [kinds_clause(store, "e", CK.Accusation), "?e ck:accuser ?accuser ; ck:accused ?accused ."]
+    if dates is not None:
+        lines[:0] = ["VALUES ?f_date { " + " ".join(dates) + " }", "?e ck:date ?f_date ."]
+    if undated:
+        lines.append("FILTER NOT EXISTS { ?e ck:date ?f_undated }")
     for var, text in (("accuser", accuser), ("accused", accused)):
         nodes = resolve(store, text, var)
         if nodes is not None:

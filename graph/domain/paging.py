@@ -3,7 +3,10 @@
 A cursor is the sort key of the last row a page answered (keyset paging, never an offset), so a
 write between two requests neither repeats nor skips a row that was already there: strikes and
 accusations page on (date, IRI) in SPARQL, so that only a page's events are described; actors page
-on (label, IRI) and the timeline on (date, IRI). Stored queries are arbitrary SELECTs with their
+on (label, IRI) and the timeline on (date, IRI). A SPARQL engine has no index in date order, so a
+page of strikes is looked for a few days at a time from the cursor's date on, each day an index
+lookup of the events dated so: a page costs the same at any depth and any size of graph, where one
+ORDER BY … LIMIT sorts every event first. Stored queries are arbitrary SELECTs with their
 own ORDER BY: they page on the query's own order, resuming after the last row answered (see
 docs/design-departures.md).
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
@@ -115,12 +119,100 @@ def keyset_query(pattern: str, after: list | None, limit: int, *, date_clause: s
             f"ORDER BY ?k STR(?e) LIMIT {limit + 1}")
 
 
-def _keyset_page(store: Store, kind: str, pattern: str, limit: int, cursor: str | None, *, dated: bool,
-                 describe: Callable[[Store, str], list[dict]]) -> Page:
+#: Days in the first window of dates a page is looked for in; each next window is twice as long, up to the cap.
+FIRST_WINDOW, MAX_WINDOW = 8, 1024
+#: The most dates one page query looks up.
+DATES_PER_QUERY = 8
+
+_PRESENT = SPARQL_PREFIXES + "SELECT DISTINCT ?d WHERE { VALUES ?d { %s } ?e ck:date ?d }"
+_BOUNDS = SPARQL_PREFIXES + "SELECT (MIN(STR(?d)) AS ?lo) (MAX(STR(?d)) AS ?hi) WHERE { %s ?e ck:date ?d }"
+
+
+def _bounds(store: Store, kind: str, pattern: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day an event of ``pattern`` (every event of the list) is dated (a
+    year-only date counts as its 1 January), kept per store version: finding them walks them all."""
+    version = (id(store), getattr(store, "generation", None))
+    cached = _BOUNDS_CACHE.get(kind)
+    if cached is not None and cached[0] == version and version[1] is not None:
+        return cached[1]
+    rows = store.select(_BOUNDS % pattern)
+    found = None
+    if rows and "lo" in rows[0] and "hi" in rows[0]:
+        found = (_day(rows[0]["lo"].value), _day(rows[0]["hi"].value))
+    _BOUNDS_CACHE[kind] = (version, found)
+    return found
+
+
+_BOUNDS_CACHE: dict = {}
+
+
+def _day(key: str) -> dt.date:
+    """The day a date's text starts on: ``2024-01-16``, or 1 January for ``2024``."""
+    try:
+        return dt.date.fromisoformat(key[:10]) if len(key) >= 10 else dt.date(int(key[:4]), 1, 1)
+    except ValueError:
+        return dt.date.min
+
+
+def window(first: dt.date, days: int) -> list[str]:
+    """The SPARQL literals of the dates from ``first`` for ``days`` days, each year-only date just
+    before the 1 January it sorts before.
+
+    >>> window(dt.date(2023, 12, 31), 2)
+    ['"2023-12-31"^^xsd:date', '"2024"^^xsd:gYear', '"2024-01-01"^^xsd:date']
+    """
+    out = []
+    for n in range(days):
+        day = first + dt.timedelta(days=n)
+        if (day.month, day.day) == (1, 1) or n == 0 and day == dt.date(day.year, 1, 1):
+            out.append(f'"{day.year:04d}"^^xsd:gYear')
+        out.append(f'"{day.isoformat()}"^^xsd:date')
+    return list(dict.fromkeys(out))
+
+
+def _keyset_page(store: Store, kind: str, pattern_for: Callable[..., str], limit: int, cursor: str | None, *,
+                 dated: bool, describe: Callable[[Store, str], list[dict]], date_from: str | None = None,
+                 date_to: str | None = None) -> Page:
+    """A page found window by window of dates: each window's events are looked up by their dates
+    (an index lookup per day) rather than sorting every event to find the first hundred; then,
+    for accusations, the undated ones by IRI."""
     after = decode_cursor(kind, cursor, 2)
     date_clause = "" if dated else "OPTIONAL { ?e ck:date ?date }"
-    rows = store.select(keyset_query(pattern, after, limit, date_clause=date_clause))
-    keys = [(row["e"], row["date"] if "date" in row else None) for row in rows]
+    wanted = limit + 1
+    keys: list = []
+    bounds = _bounds(store, kind, pattern_for(unfiltered=True))
+    if bounds is not None and not (after is not None and after[0] is None):
+        first, last = bounds
+        start = _day(after[0]) if after is not None else first
+        if date_from:
+            start = max(start, _day(date_from))
+        if date_to:
+            last = min(last, _day(date_to))
+        days = FIRST_WINDOW
+        while start <= last and len(keys) < wanted:
+            span = min(days, (last - start).days + 1)
+            # the dates some event has (a date no event has makes the engine plan the join badly);
+            # an empty window makes the next one twice as long
+            present = sorted((row["d"].value, str(row["d"]))
+                             for row in store.select(_PRESENT % " ".join(window(start, span))))
+            start += dt.timedelta(days=span)
+            days = FIRST_WINDOW if present else min(days * 2, MAX_WINDOW)
+            # a few dates per query: past about ten, the engine joins by scanning instead of looking up
+            for n in range(0, len(present), DATES_PER_QUERY):
+                chunk = [literal for _, literal in present[n:n + DATES_PER_QUERY]]
+                rows = store.select(keyset_query(pattern_for(dates=chunk), after, wanted - len(keys),
+                                                 date_clause=date_clause))
+                keys += [(row["e"], row["date"] if "date" in row else None) for row in rows]
+                if rows:
+                    after = [keys[-1][1].value, keys[-1][0].value]
+                if len(keys) >= wanted:
+                    break
+    if not dated and len(keys) < wanted:  # the undated accusations, after every dated one
+        after_iri = after[1] if after is not None and after[0] is None else None
+        keyset = f"FILTER(STR(?e) > {_lit(after_iri)})" if after_iri else ""
+        rows = store.select(SPARQL_PREFIXES + f"SELECT ?e WHERE {{ {pattern_for(undated=True)} {keyset} }} "
+                            f"ORDER BY STR(?e) LIMIT {wanted - len(keys)}")
+        keys += [(row["e"], None) for row in rows]
     more, keys = len(keys) > limit, keys[:limit]
     if dated:  # the page's events and their dates, as the full pattern would bind them
         values = " ".join(f"({e} {d})" for e, d in keys)
@@ -128,21 +220,27 @@ def _keyset_page(store: Store, kind: str, pattern: str, limit: int, cursor: str 
     else:
         page_pattern = "{ VALUES ?e { " + " ".join(str(e) for e, _ in keys) + " } }"
     items = describe(store, page_pattern) if keys else []
-    last = keys[-1] if keys else None
-    token = encode_cursor(kind, [last[1].value if last[1] is not None else None, last[0].value]) if more else None
+    last_key = keys[-1] if keys else None
+    token = (encode_cursor(kind, [last_key[1].value if last_key[1] is not None else None, last_key[0].value])
+             if more else None)
     return Page(items, token)
 
 
 def strikes_page(store: Store, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None, **filters) -> Page:
     """A page of ``/api/strikes`` (the filters of :func:`~.strikes.strikes`)."""
-    return _keyset_page(store, "strikes", strike_pattern(store, **filters), limit, cursor, dated=True,
-                        describe=describe_strikes)
+    strike_pattern(store, **filters)  # a bad filter is refused before anything else
+    return _keyset_page(store, "strikes", lambda unfiltered=False, **more: strike_pattern(
+                            store, **({} if unfiltered else filters), **more), limit, cursor,
+                        dated=True, describe=describe_strikes, date_from=filters.get("date_from"),
+                        date_to=filters.get("date_to"))
 
 
 def accusations_page(store: Store, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None, **filters) -> Page:
     """A page of ``/api/accusations``: dated ones first, by date, then the undated ones."""
-    return _keyset_page(store, "accusations", accusation_pattern(store, **filters), limit, cursor, dated=False,
-                        describe=describe_accusations)
+    accusation_pattern(store, **filters)
+    return _keyset_page(store, "accusations", lambda unfiltered=False, **more: accusation_pattern(
+                            store, **({} if unfiltered else filters), **more), limit,
+                        cursor, dated=False, describe=describe_accusations)
 
 
 # -- keyset pages over lists built in Python ---------------------------------------------------

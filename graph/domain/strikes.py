@@ -49,9 +49,13 @@ def kinds_clause(store: Store, var: str, cls: str) -> str:
 
 
 def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str | None = None,
-                   target: str | None = None, date_from: str | None = None, date_to: str | None = None) -> str:
-    """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select."""
-    lines = [kinds_clause(store, "e", CK.Attack), "?e ck:date ?date ."]
+                   target: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                   dates: list[str] | None = None) -> str:
+    """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select; with
+    ``dates`` (SPARQL literals), only those dated so, found through the index (see paging)."""
+    lines = ["?e ck:date ?date .", kinds_clause(store, "e", CK.Attack)]
+    if dates is not None:  # first: the engine looks each date up, then only those events
+        lines.insert(0, "VALUES ?date { " + " ".join(dates) + " }")
     perps = resolve(store, perpetrator, "perpetrator")
     if perps is not None:
         lines += ["?e ck:perpetrator ?f_perp .", values_clause("f_perp", perps)]
