@@ -2,6 +2,7 @@
 # make serve:   the seed graph at http://127.0.0.1:$(PORT).
 # make test:    the whole suite (what .ci/run runs).
 # make bench:   the benchmark suite, from benchmarks/ (not part of the installed package).
+# make virtuoso: Debian's Virtuoso, the second remote engine the tests run the sparql: store against.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ HOST ?= 127.0.0.1
 # PyPI ships it: taken from the registry at install time, never committed.
 W3C_SHACL := .cache/w3c/shacl-core
 
-.PHONY: install serve test bench clean
+.PHONY: install serve test bench clean virtuoso
 
 PACKAGE_DIRS := conflictkg graph api ontology shapes data
 # Every target below is a file, so a second `make install` finds them up to date: nothing runs and
@@ -41,6 +42,11 @@ $(W3C_SHACL)/manifest.ttl: | $(BIN)/conflictkg
 		--wildcards '*/test/resources/sht_tests/core/*'
 	test -f $@
 	touch $@
+
+# Idempotent: nothing is fetched once virtuoso-t is on PATH.
+virtuoso:
+	@command -v virtuoso-t >/dev/null 2>&1 || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 
 serve: install
 	$(BIN)/conflictkg serve --host $(HOST) --port $(PORT)

@@ -45,10 +45,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     harden()  # rdflib fetches nothing for a FROM; Python code run inside no_network() opens no socket
 
-    from . import analysis, graphstore, rest, snapshots, sparql, ui, validate
+    from . import analysis, facets, geo, graphstore, rest, snapshots, sparql, ui, validate
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
+    app.register_blueprint(facets.bp)
+    app.register_blueprint(geo.bp)
     app.register_blueprint(snapshots.bp)
     app.register_blueprint(analysis.bp)
     app.register_blueprint(validate.bp)

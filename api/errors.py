@@ -7,6 +7,7 @@ import math
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from conflictkg.graph.domain.paging import PagingError
 from conflictkg.graph.store.executor import EngineStopped, Overloaded
 from conflictkg.graph.write.gate import ReadOnly, Refused
 from conflictkg.graph.store import QueryTimeout, StoreError
@@ -61,6 +62,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(Refused)
     def _refused(exc: Refused) -> Response:
         return problem_response(422, "The write violates the shapes", str(exc), extra={"report": exc.report.as_json()})
+
+    @app.errorhandler(PagingError)
+    def _bad_page(exc: PagingError) -> Response:
+        return problem_response(400, "Bad page parameter", str(exc))
 
     @app.errorhandler(ReadOnly)
     def _read_only(exc: ReadOnly) -> Response:

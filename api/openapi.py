@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conflictkg import __version__
 from conflictkg.graph.domain.actors import ACTOR_TYPES
+from conflictkg.graph.domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 from conflictkg.graph.formats import BODY_TYPES, DATASET_TYPES, GRAPH_TYPES
 
 
@@ -77,7 +78,14 @@ def _writes() -> dict:
 
 
 def _list_of(key: str, item: dict) -> dict:
-    return {"type": "object", "required": [key], "properties": {key: {"type": "array", "items": item}}}
+    return {"type": "object", "required": [key, "next"], "properties": {
+        key: {"type": "array", "items": item},
+        "next": {"type": ["string", "null"], "description": "The cursor of the next page; null on the last"}}}
+
+
+#: ``limit`` and ``cursor``, taken by every list route (see conflictkg.graph.domain.paging).
+_PAGE = [_param("limit", f"Rows in the page (default {DEFAULT_LIMIT})", type="integer", minimum=1, maximum=MAX_LIMIT),
+         _param("cursor", "The 'next' of the previous page (also in its Link header)", type="string")]
 
 
 def openapi_spec() -> dict:
@@ -120,20 +128,20 @@ def openapi_spec() -> dict:
                 _param("perpetrator", _ACTOR), _param("country", "The country struck. " + _ACTOR),
                 _param("target", "The place or group targeted. " + _ACTOR),
                 _param("from", "Earliest date", format="date", type="string"),
-                _param("to", "Latest date", format="date", type="string"), _FORMAT], _ok("Strikes", csv=True)),
-            "/api/accusations": _get("Who accused whom", [_param("accuser", _ACTOR), _param("accused", _ACTOR), _FORMAT],
+                _param("to", "Latest date", format="date", type="string"), _FORMAT, *_PAGE], _ok("Strikes", csv=True)),
+            "/api/accusations": _get("Who accused whom", [_param("accuser", _ACTOR), _param("accused", _ACTOR), _FORMAT, *_PAGE],
                                      _ok("Accusations", csv=True)),
-            "/api/actors": _get("Actors", [_param("type", "Actor type", enum=list(ACTOR_TYPES), type="string"), _FORMAT],
+            "/api/actors": _get("Actors", [_param("type", "Actor type", enum=list(ACTOR_TYPES), type="string"), _FORMAT, *_PAGE],
                                 _ok("Actors", csv=True)),
             "/api/actors/{id}": _get("An actor's profile: its strikes and accusations, both directions",
                                      [_param("id", _ACTOR, where="path", required=True)],
                                      {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}},
                                      extra={"404": _PROBLEM, "409": _PROBLEM}),
-            "/api/timeline": _get("Every dated event in order", [_FORMAT], _ok("Timeline", csv=True)),
+            "/api/timeline": _get("Every dated event in order", [_FORMAT, *_PAGE], _ok("Timeline", csv=True)),
             "/api/queries": _get("Stored queries", [], {"description": "OK"}),
             "/api/queries/{name}": _get("Run a stored query (its parameters as query parameters)",
-                                        [_param("name", "The stored query's name", where="path", required=True), _FORMAT],
-                                        {"description": "OK"}, extra={"404": _PROBLEM}),
+                                        [_param("name", "The stored query's name", where="path", required=True), _FORMAT,
+                                         *_PAGE], {"description": "OK"}, extra={"404": _PROBLEM}),
             **_writes(),
         },
         "components": {"securitySchemes": {"updateToken": {

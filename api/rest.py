@@ -13,16 +13,19 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from conflictkg.graph.domain.accusations import accusations
-from conflictkg.graph.domain.actors import ACTOR_TYPES, actor, actors
+from conflictkg.graph.domain.actors import ACTOR_TYPES, actor
 from conflictkg.graph.domain.attribution import as_text
+from conflictkg.graph.domain.geo import strike_collection
 from conflictkg.graph.domain.names import AmbiguousName
-from conflictkg.graph.domain.queries import ParameterError, run_stored, stored_queries
-from conflictkg.graph.domain.strikes import FilterError, strikes
-from conflictkg.graph.domain.timeline import timeline
+from conflictkg.graph.domain.paging import (Page, PagingError, accusations_page, actors_page, stored_page,
+                                            strikes_page, timeline_page)
+from conflictkg.graph.domain.queries import ParameterError, stored_queries
+from conflictkg.graph.domain.strikes import FilterError
 
 from .errors import Problem, ambiguous
+from .geojson import geojson_response, wants_geojson
 from .openapi import openapi_spec
+from .paging import PAGE_PARAMS, page_args, paged_json, with_link
 from .store import get_dataset
 
 bp = Blueprint("rest", __name__)
@@ -62,10 +65,10 @@ def _labels(items: list[dict] | None) -> str:
     return "; ".join(i["label"] for i in items or [])
 
 
-def _answer(name: str, items: list[dict], flatten: Callable[[dict], dict], columns: list[str]) -> Response:
+def _answer(name: str, page: Page, flatten: Callable[[dict], dict], columns: list[str]) -> Response:
     if _format(tabular=True) == "csv":
-        return _csv([flatten(i) for i in items], columns, name)
-    return jsonify({name: items})
+        return with_link(_csv([flatten(i) for i in page.items], columns, name), page)
+    return paged_json({name: page.items}, page)
 
 
 def _domain(call: Callable, **kwargs):
@@ -73,6 +76,8 @@ def _domain(call: Callable, **kwargs):
         return call(get_dataset(), **kwargs)
     except AmbiguousName as exc:
         raise ambiguous(exc) from exc
+    except PagingError:
+        raise
     except FilterError as exc:
         raise Problem(400, str(exc), title="Bad filter") from exc
 
@@ -95,9 +100,11 @@ def openapi():
 
 @bp.get("/api/strikes")
 def api_strikes():
-    args = _args(["perpetrator", "country", "target", "from", "to"])
-    items = _domain(strikes, perpetrator=args.get("perpetrator"), country=args.get("country"),
+    args = _args(["perpetrator", "country", "target", "from", "to", *PAGE_PARAMS])
+    items = _domain(strikes_page, **page_args(), perpetrator=args.get("perpetrator"), country=args.get("country"),
                     target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"))
+    if wants_geojson():
+        return geojson_response(strike_collection(get_dataset(), items.items), items)
     return _answer("strikes", items, lambda s: {
         "id": s["id"], "date": s["date"], "label": s["label"],
         "perpetrators": "; ".join(as_text(p) for p in s["perpetrators"]),
@@ -111,8 +118,8 @@ def api_strikes():
 
 @bp.get("/api/accusations")
 def api_accusations():
-    args = _args(["accuser", "accused"])
-    items = _domain(accusations, accuser=args.get("accuser"), accused=args.get("accused"))
+    args = _args(["accuser", "accused", *PAGE_PARAMS])
+    items = _domain(accusations_page, **page_args(), accuser=args.get("accuser"), accused=args.get("accused"))
     return _answer("accusations", items, lambda a: {
         "id": a["id"], "date": a["date"] or "", "accuser": a["accuser"]["label"], "accused": a["accused"]["label"],
         "allegation": a["allegation"] or "", "about": _labels(a["about"]), "status": a["status"],
@@ -122,10 +129,10 @@ def api_accusations():
 
 @bp.get("/api/actors")
 def api_actors():
-    args = _args(["type"])
+    args = _args(["type", *PAGE_PARAMS])
     if args.get("type") and args["type"] not in ACTOR_TYPES:
         raise Problem(400, f"type: {args['type']!r} is not one of {', '.join(ACTOR_TYPES)}", title="Bad filter")
-    items = _domain(actors, type=args.get("type"))
+    items = _domain(actors_page, **page_args(), type=args.get("type"))
     return _answer("actors", items, lambda a: {
         "id": a["id"], "label": a["label"], "type": a["type"], "aliases": "; ".join(a["aliases"]),
         "role": a.get("role", ""), "wikidata": a.get("wikidata", ""), "member_of": _labels(a.get("member_of")),
@@ -144,8 +151,8 @@ def api_actor(actor_id: str):
 
 @bp.get("/api/timeline")
 def api_timeline():
-    _args([])
-    items = timeline(get_dataset())
+    _args(PAGE_PARAMS)
+    items = _domain(timeline_page, **page_args())
     return _answer("timeline", items, lambda e: {
         "id": e["id"], "date": e["date"], "kind": e["kind"], "label": e["label"], "status": e["status"],
         "by": _labels(e["by"]), "against": _labels(e["against"]), "responds_to": "; ".join(e["responds_to"]),
@@ -164,15 +171,17 @@ def api_query(name: str):
     query = stored_queries().get(name)
     if query is None:
         raise Problem(404, f"no stored query {name!r} (see /api/queries)", title="Unknown query")
-    args = _args([p.name for p in query.params])
+    args = _args([p.name for p in query.params] + list(PAGE_PARAMS))
     fmt = _format(tabular=True)
+    paging = page_args()
     try:
-        result = run_stored(get_dataset(), name, args)
+        result, page = _domain(stored_page, name=name, args={k: v for k, v in args.items() if k not in PAGE_PARAMS},
+                               **paging)
     except ParameterError as exc:
         raise Problem(400, str(exc), title="Bad parameter") from exc
     if isinstance(result.result, ox.QuerySolutions):
         columns = [v.value for v in result.result.variables]
         if fmt == "csv":
-            return _csv(result.rows, columns, name)
-        return jsonify({"query": query.as_json(), "columns": columns, "rows": result.rows})
+            return with_link(_csv(page.items, columns, name), page)
+        return paged_json({"query": query.as_json(), "columns": columns, "rows": page.items}, page)
     raise Problem(500, f"stored query {name!r} is not a SELECT query")

@@ -14,16 +14,14 @@ import click
 import pyoxigraph as ox
 
 from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.domain.accusations import accusations as graph_accusations
 from conflictkg.graph.domain.attribution import as_text, how_known
 from conflictkg.graph.domain.actors import ACTOR_TYPES
 from conflictkg.graph.domain.actors import actor as graph_actor
-from conflictkg.graph.domain.actors import actors as graph_actors
 from conflictkg.graph.domain.names import AmbiguousName
 from conflictkg.graph.domain.source import article
+from conflictkg.graph.domain.paging import (DEFAULT_LIMIT, MAX_LIMIT, Page, accusations_page, actors_page, every,
+                                            strikes_page, timeline_page)
 from conflictkg.graph.domain.strikes import FilterError
-from conflictkg.graph.domain.strikes import strikes as graph_strikes
-from conflictkg.graph.domain.timeline import timeline as graph_timeline
 from conflictkg.graph.domain.titfortat import chain as graph_chain
 from conflictkg.graph.exports.snapshot import snapshot_store
 from conflictkg.graph.formats import CLI_GRAPH_NAMES, RESULT_NAMES
@@ -31,7 +29,7 @@ from conflictkg.graph.settings import SETTINGS, setting
 from conflictkg.graph.store import QueryError, StoreError
 from conflictkg.graph.store.entailment import ENTAILMENTS
 
-STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]"
+STORE_HELP = "memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL][;graph=IRI]"
 
 
 def from_setting(name: str) -> dict:
@@ -154,15 +152,27 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
 
 # -- the REST answers on the terminal ------------------------------------------------------------
 
-def _emit(items: list[dict], as_json: bool, key: str, columns: list[str], row) -> None:
+def paging_options(func):
+    """``--limit N`` / ``--cursor TOKEN`` / ``--all``: the pages of the REST list routes."""
+    func = click.option("--all", "every_page", is_flag=True, help="Every row, page after page.")(func)
+    func = click.option("--cursor", help="Start after the page that answered this 'next' cursor.")(func)
+    return click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True,
+                        help="Rows in the page.")(func)
+
+
+def _page(fetch, store_spec: str, limit: int, cursor: str | None, every_page: bool, **kwargs) -> Page:
+    if every_page:
+        return Page(_domain(lambda store, **kw: every(fetch, store, **kw), store_spec, **kwargs))
+    return _domain(fetch, store_spec, limit=limit, cursor=cursor, **kwargs)
+
+
+def _emit(page: Page, as_json: bool, key: str, columns: list[str], row) -> None:
     if as_json:
-        click.echo(json.dumps({key: items}, indent=2, ensure_ascii=False))
+        click.echo(json.dumps({key: page.items, "next": page.next}, indent=2, ensure_ascii=False))
     else:
-        print_table(columns, [row(i) for i in items])
-
-
-def _names(items) -> str:
-    return ", ".join(i["label"] for i in items or [])
+        print_table(columns, [row(i) for i in page.items])
+        if page.next:
+            click.echo(f"{len(page.items)} rows shown; more: --all, or --cursor {page.next}", err=True)
 
 
 @main.command()
@@ -172,11 +182,12 @@ def _names(items) -> str:
 @click.option("--from", "date_from", metavar="YYYY-MM-DD")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/strikes.")
+@paging_options
 @store_option
-def strikes(perpetrator, country, target, date_from, date_to, as_json, store_spec) -> None:
+def strikes(perpetrator, country, target, date_from, date_to, as_json, limit, cursor, every_page, store_spec) -> None:
     """Who struck where (the answer of GET /api/strikes)."""
-    items = _domain(graph_strikes, store_spec, perpetrator=perpetrator, country=country, target=target,
-                    date_from=date_from, date_to=date_to)
+    items = _page(strikes_page, store_spec, limit, cursor, every_page, perpetrator=perpetrator, country=country,
+                  target=target, date_from=date_from, date_to=date_to)
     _emit(items, as_json, "strikes", ["date", "perpetrators", "target", "country", "targeted groups", "fatalities"],
           lambda s: [s["date"], "; ".join(as_text(p) for p in s["perpetrators"]),
                      (s["target"] or {}).get("label", ""), (s["country"] or {}).get("label", ""),
@@ -188,10 +199,11 @@ def strikes(perpetrator, country, target, date_from, date_to, as_json, store_spe
 @click.option("--accuser", help="An actor's IRI, id, label or alias.")
 @click.option("--accused", help="An actor's IRI, id, label or alias.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/accusations.")
+@paging_options
 @store_option
-def accusations(accuser, accused, as_json, store_spec) -> None:
+def accusations(accuser, accused, as_json, limit, cursor, every_page, store_spec) -> None:
     """Who accused whom (the answer of GET /api/accusations)."""
-    items = _domain(graph_accusations, store_spec, accuser=accuser, accused=accused)
+    items = _page(accusations_page, store_spec, limit, cursor, every_page, accuser=accuser, accused=accused)
     _emit(items, as_json, "accusations", ["date", "accuser", "accused", "allegation"],
           lambda a: [a["date"] or "", a["accuser"]["label"], a["accused"]["label"], a["allegation"] or ""])
 
@@ -200,8 +212,9 @@ def accusations(accuser, accused, as_json, store_spec) -> None:
 @click.argument("actor_id", required=False)
 @click.option("--type", "actor_type", type=click.Choice(sorted(ACTOR_TYPES)), help="Only actors of this type.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/actors (or /api/actors/ID).")
+@paging_options
 @store_option
-def actors(actor_id, actor_type, as_json, store_spec) -> None:
+def actors(actor_id, actor_type, as_json, limit, cursor, every_page, store_spec) -> None:
     """The actors (GET /api/actors), or one actor's profile (GET /api/actors/ID)."""
     if actor_id:
         profile = _domain(graph_actor, store_spec, text=actor_id)
@@ -221,7 +234,7 @@ def actors(actor_id, actor_type, as_json, store_spec) -> None:
                 known = "" if status == "reported" else f" ({how_known(status, item['attributed_by'])})"
                 click.echo(f"  {item['date'] or '----------'}  {item['label']}{known}")
         return
-    items = _domain(graph_actors, store_spec, type=actor_type)
+    items = _page(actors_page, store_spec, limit, cursor, every_page, type=actor_type)
     _emit(items, as_json, "actors", ["id", "label", "type", "role"],
           lambda a: [a["id"], a["label"], a["type"] or "", a.get("role", "")])
 
@@ -252,15 +265,16 @@ def tit_for_tat(a, b, window, as_json, store_spec) -> None:
                   "" if s["escalation"] is None else f"{s['escalation']:+.1f}", s["label"],
                   ", ".join(f"{r['id']} ({r['how']})" for r in s["responds_to"])] for s in steps])
 
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/timeline.")
+@paging_options
 @store_option
-def timeline(as_json, store_spec) -> None:
+def timeline(as_json, limit, cursor, every_page, store_spec) -> None:
     """Every dated event in order (the answer of GET /api/timeline)."""
-    items = _domain(graph_timeline, store_spec)
+    items = _page(timeline_page, store_spec, limit, cursor, every_page)
     _emit(items, as_json, "timeline", ["date", "kind", "event", "status", "by", "responds to"],
-          lambda e: [e["date"], e["kind"], e["label"],
-                     how_known(e["status"], e["status_by"]),
+          lambda e: [e["date"], e["kind"], e["label"], how_known(e["status"], e["status_by"]),
                      "; ".join(as_text(p) for p in e["by"]), ", ".join(e["responds_to"])])
 
 

@@ -152,8 +152,11 @@ def serve(tmp_path):
 
 # -- every backend -------------------------------------------------------------------------------------
 
-#: The store specs the behavioural suite runs over (tests/test_backends.py), by short name.
-BACKENDS = ("memory", "oxigraph", "rdflib", "sparql")
+#: The store specs the behavioural suite runs over (tests/test_backends.py), by short name: ``sparql`` is
+#: a real Oxigraph server, ``virtuoso`` a real Virtuoso (its data in a graph: ``sparql:URL;graph=IRI``).
+BACKENDS = ("memory", "oxigraph", "rdflib", "sparql", "virtuoso")
+#: The backends that are a remote engine, read as it stands (no entailed copy).
+REMOTE = ("sparql", "virtuoso")
 
 
 @pytest.fixture(scope="session")
@@ -166,10 +169,23 @@ def oxigraph_service(tmp_path_factory):
         yield server
 
 
-def _drop_all(update_url: str) -> None:
+@pytest.fixture(scope="session")
+def virtuoso_service(tmp_path_factory):
+    """One real Virtuoso for the whole session (see tests/support/virtuoso_server.py); the tests skip,
+    saying why, only where Virtuoso is not installed (.ci/run installs it)."""
+    from tests.support.virtuoso_server import virtuoso_available, virtuoso_server
+
+    reason = virtuoso_available()
+    if reason:
+        pytest.skip(reason)
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso-service")) as server:
+        yield server
+
+
+def _drop_all(update_url: str, sparql: str = "DROP ALL") -> None:
     import urllib.request
 
-    request = urllib.request.Request(update_url, data=b"DROP ALL", method="POST",
+    request = urllib.request.Request(update_url, data=sparql.encode(), method="POST",
                                      headers={"Content-Type": "application/sparql-update"})
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status in (200, 204)
@@ -196,7 +212,12 @@ class Backend:
     @property
     def persistent(self) -> bool:
         """True when what one opener writes, the next one sees."""
-        return self.name in ("oxigraph", "sparql")
+        return self.name in ("oxigraph", *REMOTE)
+
+    @property
+    def remote(self) -> bool:
+        """True for a remote engine, queried as it stands."""
+        return self.name in REMOTE
 
     def store(self):
         if self._store is None:
@@ -224,14 +245,51 @@ def _backend(name: str, directory, server=None) -> Backend:
     if name == "sparql":
         _drop_all(server.update_url)  # what the last user wrote; open_store seeds the empty server
         return Backend(name, server.spec)
+    if name == "virtuoso":  # only the data graph: the engine's own graphs stay
+        from tests.support.virtuoso_server import DATA_GRAPH
+
+        _drop_all(server.update_url, f"DROP SILENT GRAPH <{DATA_GRAPH}>")
+        return Backend(name, server.spec)
     return Backend(name, name)
+
+
+_SERVICES = {"sparql": "oxigraph_service", "virtuoso": "virtuoso_service"}
+
+_WKT = ("Virtuoso stores a geo:wktLiteral as its own virtrdf:Geometry, its coordinates rounded through "
+        "single precision, so the seed's places no longer conform to the shapes after a round trip and every "
+        "check of the whole graph refuses the write")
+#: Where Virtuoso answers differently from the other engines, by test: each is named in docs/stores.md.
+VIRTUOSO_DIFFERENCES = {
+    **dict.fromkeys([
+        "test_a_conforming_file_goes_in", "test_a_valid_update_commits_as_in_memory",
+        "test_a_violating_file_is_refused_whole", "test_an_inserted_fact_is_seen_at_once",
+        "test_export_round_trips_to_memorys_graph", "test_load_command", "test_snapshot_id_equals_memorys",
+        "test_validate_the_store_and_files_against_it", "test_a_graph_store_post_is_checked_and_entailed",
+        "test_a_hostile_load_is_refused_whole_and_changes_nothing", "test_a_hostile_update_is_refused_and_changes_nothing",
+        "test_hostile_updates_in_sequence_leave_the_graph_as_it_was",
+        "test_updates_the_shapes_allow_are_applied_and_seen_at_once_with_what_they_entail",
+        "test_literals_and_blank_nodes_are_stored_as_written", "test_the_entailed_graph_is_never_data"], _WKT),
+    "test_sparql_protocol_dataset_over_named_graphs": (
+        "with ;graph= the data graph is the whole dataset conflictkg reads: the engine's other graphs are not "
+        "conflictkg's named graphs"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _virtuoso_differences(request):
+    """Skip, naming it, a test whose answer on Virtuoso differs for a documented reason."""
+    params = getattr(getattr(request.node, "callspec", None), "params", {})
+    if "virtuoso" in (params.get("backend"), params.get("seeded")):
+        reason = VIRTUOSO_DIFFERENCES.get(request.node.originalname)
+        if reason:
+            pytest.skip(f"a named Virtuoso difference (docs/stores.md): {reason}")
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path):
     """Each backend in turn, with the seed graph and nothing else in it: the test may write
     (see :class:`Backend`; ``sparql:`` is the session's server, emptied first)."""
-    server = request.getfixturevalue("oxigraph_service") if request.param == "sparql" else None
+    server = request.getfixturevalue(f"{_SERVICES[request.param]}") if request.param in _SERVICES else None
     found = _backend(request.param, tmp_path, server)
     yield found
     found.release()
@@ -250,6 +308,14 @@ def seeded(request, tmp_path_factory):
             found = _backend("sparql", directory, server)
             yield found
             found.release()
+    elif request.param == "virtuoso":  # the session's server, in a graph of its own for the module
+        import uuid
+
+        server = request.getfixturevalue("virtuoso_service")
+        found = Backend("virtuoso", f"sparql:{server.query_url};graph=urn:conflictkg:seeded:{uuid.uuid4().hex}")
+        yield found
+        found.store().remove_graph(found.spec.rsplit("graph=", 1)[1])
+        found.release()
     else:
         found = _backend(request.param, directory)
         yield found

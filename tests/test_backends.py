@@ -114,7 +114,7 @@ CONSTRUCT = PREFIXES + "CONSTRUCT { ?e ck:perpetrator ?p ; ck:date ?d } WHERE { 
     (PREFIXES + "SELECT ?type (COUNT(*) AS ?n) WHERE { ?s a ?type } GROUP BY ?type", {}),
 ])
 def test_sparql_select_equals_memorys(seeded, reader, reference, query, params):
-    if seeded.name == "sparql":  # a remote engine is queried as it stands: compare with memory's graph as stored
+    if seeded.remote:  # a remote engine is queried as it stands: compare with memory's graph as stored
         params = {"entailment": "none", **params}
     assert _rows(_sparql(reader, query, **params).json) == _rows(_sparql(reference, query, **params).json)
 
@@ -126,7 +126,7 @@ def test_sparql_select_finds_the_seeds_strike_and_attacks_only_through_rdfs(seed
         return {r["e"]["value"] for r in _sparql(reader, ATTACKS, **params).json["results"]["bindings"]}
 
     assert KOH_E_SABZ not in attacks(entailment="none")  # typed ck:MissileStrike
-    if seeded.name == "sparql":  # no entailed copy of a remote graph: none by default, rdfs refused
+    if seeded.remote:  # no entailed copy of a remote graph: none by default, rdfs refused
         assert KOH_E_SABZ not in attacks()
         refused = reader.get("/sparql?" + urllib.parse.urlencode({"query": ATTACKS, "entailment": "rdfs"}))
         assert refused.status_code == 400 and "entailment" in refused.json["detail"]
@@ -203,7 +203,7 @@ def test_cli_query_with_store_option_and_environment(seeded, runner):
     expected = rows("--store", "memory")
     assert rows("--store", seeded.spec) == rows(env={"CONFLICTKG_STORE": seeded.spec}) == expected
     ask = _run(runner, seeded, "query", PREFIXES + f"ASK {{ <{KOH_E_SABZ}> a ck:Attack }}", "--store", seeded.spec)
-    if seeded.name == "sparql":  # as stored by default: the strike is a ck:MissileStrike, and rdfs is refused
+    if seeded.remote:  # as stored by default: the strike is a ck:MissileStrike, and rdfs is refused
         assert ask.exit_code == 0 and ask.stdout.strip() == "false"
         refused = _run(runner, seeded, "query", PREFIXES + "ASK {}", "--entailment", "rdfs", "--store", seeded.spec)
         assert refused.exit_code == 2 and "not by a remote engine" in refused.output

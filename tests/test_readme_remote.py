@@ -107,3 +107,41 @@ def test_the_remote_store_walkthrough_runs_as_written(tmp_path):
     assert len(after["strikes"]) >= len(before["strikes"])
     assert f"loaded {added} new triples" in by_verb["load"]
     assert json.loads(by_verb["curl"]) == after
+
+
+VIRTUOSO_MARKER = "<!-- tests/test_readme_remote.py runs this Virtuoso block as written"
+
+
+@pytest.mark.slow
+def test_the_virtuoso_walkthrough_runs_as_written():
+    from tests.support.virtuoso_server import virtuoso_available
+
+    reason = virtuoso_available()
+    if reason:
+        pytest.skip(reason)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    body = re.search(r"```sh\n(.*?)```", text[text.index(VIRTUOSO_MARKER):], re.S).group(1)
+    start, *commands = [line for line in body.splitlines() if line.strip()]
+    port = str(_free_port())
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("CONFLICTKG_STORE", None)
+    argv = shlex.split(start.rstrip("& ").replace("8890", port))
+    argv[0] = sys.executable if argv[0] == "python" else argv[0]
+    server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              text=True, start_new_session=True)
+    try:
+        spec = server.stdout.readline().strip()  # printed once the endpoint answers and takes updates
+        assert spec.startswith(f"sparql:http://127.0.0.1:{port}/sparql;graph="), spec
+        [command] = commands
+        done = subprocess.run(shlex.split(command.replace("8890", port)), cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    assert "Koh-e-Sabz" in done.stdout
+    assert done.stdout == CliRunner().invoke(main, ["strikes", "--country", "Pakistan"]).stdout

@@ -13,13 +13,20 @@ from collections import defaultdict
 
 from .evidence import evidence_rows
 from .names import label_index, resolve, values_clause
+from .strikes import kinds_clause
 from ..store import Store
-from ..vocab import SPARQL_PREFIXES, local_id
+from ..vocab import CK, SPARQL_PREFIXES, local_id
 
 
-def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None) -> str:
-    """The SPARQL pattern binding ``?e`` to the accusations the filters select."""
-    lines = ["?e a/rdfs:subClassOf* ck:Accusation ; ck:accuser ?accuser ; ck:accused ?accused ."]
+def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None,
+                       dates: list[str] | None = None, undated: bool = False) -> str:
+    """The SPARQL pattern binding ``?e`` to the accusations the filters select; with ``dates``
+    (SPARQL literals) only those dated so, with ``undated`` only those with no date (see paging)."""
+    lines = [kinds_clause(store, "e", CK.Accusation), "?e ck:accuser ?accuser ; ck:accused ?accused ."]
+    if dates is not None:
+        lines[:0] = ["VALUES ?f_date { " + " ".join(dates) + " }", "?e ck:date ?f_date ."]
+    if undated:
+        lines.append("FILTER NOT EXISTS { ?e ck:date ?f_undated }")
     for var, text in (("accuser", accuser), ("accused", accused)):
         nodes = resolve(store, text, var)
         if nodes is not None:
@@ -42,7 +49,11 @@ SELECT ?e ?about ?label WHERE { %s ?e ck:about ?about . OPTIONAL { ?about rdfs:l
 
 def accusations(store: Store, *, accuser: str | None = None, accused: str | None = None) -> list[dict]:
     """Accusations, dated ones first in date order, as the design contract's objects."""
-    pattern = accusation_pattern(store, accuser=accuser, accused=accused)
+    return describe_accusations(store, accusation_pattern(store, accuser=accuser, accused=accused))
+
+
+def describe_accusations(store: Store, pattern: str) -> list[dict]:
+    """The ``/api/accusations`` objects of the accusations ``pattern`` binds to ``?e``."""
     index = label_index(store)
     about: dict[str, list[dict]] = defaultdict(list)
     for row in store.select(_ABOUT % pattern):

@@ -66,12 +66,20 @@ def _describe(store: Store, nodes: list[str]) -> list[dict]:
 
 def actors(store: Store, *, type: str | None = None) -> list[dict]:
     """Every actor (or those of one type), sorted by label."""
+    return describe_actors(store, actor_nodes(store, type=type))
+
+
+def actor_nodes(store: Store, *, type: str | None = None) -> list[str]:
+    """The IRIs of every actor (or those of one type), sorted by label, then IRI."""
     if type and type not in ACTOR_TYPES:
         raise FilterError(f"type: {type!r} is not one of {', '.join(ACTOR_TYPES)}")
     index = label_index(store)
     wanted = {ACTOR_TYPES[type]} if type else set(ACTOR_TYPES.values())
-    nodes = sorted((n for n, kinds in index.types.items() if kinds & wanted), key=lambda n: index.labels[n].casefold())
-    return _describe(store, nodes)
+    return sorted((n for n, kinds in index.types.items() if kinds & wanted), key=lambda n: (index.labels[n].casefold(), n))
+
+
+#: The ``/api/actors`` objects of the given actor IRIs, in that order.
+describe_actors = _describe
 
 
 def find_actor(store: Store, text: str, name: str = "actor") -> str | None:

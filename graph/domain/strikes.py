@@ -39,10 +39,24 @@ def parse_date(value: str | None, name: str) -> str | None:
         raise FilterError(f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+_SUBCLASSES = SPARQL_PREFIXES + "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* <%s> }"
+
+
+def kinds_clause(store: Store, var: str, cls: str) -> str:
+    """``?var a ?type`` for ``cls`` and its sub-classes, listed: the same answer as ``?var a/rdfs:subClassOf* <cls>``,
+    which Virtuoso gets wrong once it is joined with other patterns (docs/stores.md)."""
+    classes = {row["c"].value for row in store.select(_SUBCLASSES % cls)} | {cls}
+    return f"?{var} a ?{var}_kind . VALUES ?{var}_kind {{ " + " ".join(f"<{c}>" for c in sorted(classes)) + " }"
+
+
 def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str | None = None,
-                   target: str | None = None, date_from: str | None = None, date_to: str | None = None) -> str:
-    """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select."""
-    lines = ["?e a/rdfs:subClassOf* ck:Attack ; ck:date ?date ."]
+                   target: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                   dates: list[str] | None = None) -> str:
+    """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select; with
+    ``dates`` (SPARQL literals), only those dated so, found through the index (see paging)."""
+    lines = ["?e ck:date ?date .", kinds_clause(store, "e", CK.Attack)]
+    if dates is not None:  # first: the engine looks each date up, then only those events
+        lines.insert(0, "VALUES ?date { " + " ".join(dates) + " }")
     perps = resolve(store, perpetrator, "perpetrator")
     if perps is not None:  # however attributed: the answer says how
         lines += ["{ ?e ck:perpetrator ?f_perp } UNION { [] ck:claimAbout ?e ; ck:claimProperty ck:perpetrator ; ck:claimValue ?f_perp }",
@@ -86,8 +100,12 @@ SELECT ?e ?weapon WHERE { %s ?e ck:instrument ?weapon . }"""
 def strikes(store: Store, *, perpetrator: str | None = None, country: str | None = None, target: str | None = None,
             date_from: str | None = None, date_to: str | None = None) -> list[dict]:
     """Attacks in date order, as the design contract's ``/api/strikes`` objects."""
-    pattern = strike_pattern(store, perpetrator=perpetrator, country=country, target=target,
-                             date_from=date_from, date_to=date_to)
+    return describe_strikes(store, strike_pattern(store, perpetrator=perpetrator, country=country, target=target,
+                                                  date_from=date_from, date_to=date_to))
+
+
+def describe_strikes(store: Store, pattern: str) -> list[dict]:
+    """The ``/api/strikes`` objects of the attacks ``pattern`` binds to ``?e`` and ``?date``, in date order."""
     index = label_index(store)
     perpetrators = attributed(store, pattern, CK.perpetrator)
     groups = attributed(store, pattern, CK.targetedGroup)

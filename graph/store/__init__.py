@@ -456,7 +456,7 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
     - ``memory``: pyoxigraph in memory, with the seed graph loaded.
     - ``oxigraph:PATH``: pyoxigraph on disk; a new, empty one is initialised with the seed.
     - ``rdflib``: rdflib's in-memory Dataset, with the seed graph loaded (:mod:`.store_rdflib`).
-    - ``sparql:URL[;update=URL]``: a remote SPARQL 1.1 engine (:mod:`.store_sparql`); an empty
+    - ``sparql:URL[;update=URL][;graph=IRI]``: a remote SPARQL 1.1 engine (:mod:`.store_sparql`); an empty
       one is initialised with the seed.
 
     ``seed=False`` leaves a new store empty.
@@ -493,7 +493,7 @@ def open_store(spec: str | None = None, *, seed: bool = True) -> Store:
         if seed and store.is_empty():
             seed_store(store)
         return store
-    raise StoreError(f"unknown store {spec!r}: use memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL]")
+    raise StoreError(f"unknown store {spec!r}: use memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL][;graph=IRI]")
 
 
 def load_file(store: Store, path: str | Path, fmt: ox.RdfFormat | None = None) -> None:

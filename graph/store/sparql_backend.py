@@ -1,6 +1,6 @@
 """The ``sparql:`` store: a remote SPARQL 1.1 engine (Oxigraph server, Apache Jena Fuseki, Virtuoso).
 
-``sparql:QUERY_URL[;update=UPDATE_URL]``. Every query is sent to the engine over the SPARQL 1.1
+``sparql:QUERY_URL[;update=UPDATE_URL][;graph=IRI][;store=GSP_URL]``. Every query is sent to the engine over the SPARQL 1.1
 Protocol and its answer read back into pyoxigraph result objects, so the REST API, exports and the
 validator work as on the embedded store while the engine does the work: nothing pulls the graph
 except a dump (``export``) or a check of the whole graph that a write needs.
@@ -8,18 +8,36 @@ except a dump (``export``) or a check of the whole graph that a write needs.
 Without ``update=``, the update URL is the query URL with a final ``/query`` replaced by
 ``/update`` (Oxigraph server's and Fuseki's layout), or the query URL itself.
 
-Writes (``INSERT DATA`` for loads) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
+``graph=IRI`` names the engine's graph that holds the data: it is read as the default graph (the
+protocol's ``default-graph-uri``) and written as one (every triple of the default graph goes into
+``GRAPH <IRI>``), and seeded when empty, whatever the engine's own default graph holds. Virtuoso's
+default graph is the union of all its graphs, its system graphs too: there the data needs a graph.
+The same spec works on every engine (Oxigraph server, Fuseki, Virtuoso).
+
+A bulk load (a write checked whole, or past :data:`BATCH` triples) goes to the engine's Graph
+Store Protocol endpoint (``store=``; by default, after a final ``/query``, ``/store``: Oxigraph
+server's) in batches of :data:`BATCH` triples, with a progress bar on a terminal, into a scratch
+graph that one update then adds to the data and drops: all of it or none, as every write. With no
+such endpoint, the batches go as ``INSERT DATA`` requests into the scratch graph, the same way.
+
+Writes (``INSERT DATA`` for small writes) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
 that is set, so a remote conflictkg server accepts them too.
 
 >>> SparqlStore.from_spec("sparql:http://127.0.0.1:7878/query").update_url
 'http://127.0.0.1:7878/update'
 >>> SparqlStore.from_spec("sparql:http://h/ds/sparql;update=http://h/ds/update").update_url
 'http://h/ds/update'
+>>> SparqlStore.from_spec("sparql:http://h/sparql;graph=https://example.org/kg").graph
+'https://example.org/kg'
 """
 
 from __future__ import annotations
 
+import json
+import re
+import sys
 import threading
+import uuid
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -32,6 +50,36 @@ from . import (ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, 
 
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.7")
+# A graph's formats first for CONSTRUCT and DESCRIBE: Virtuoso answers one in the first format asked
+# for, and fails when that is a results format.
+_ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.9, application/sparql-results+json;q=0.5"
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_NOISE = re.compile(r"<[^>]*>|#[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
+# Virtuoso names its blank nodes nodeID://b123, which is no blank node label; any other character
+# that a label may not hold is replaced the same way, so one node keeps one name within an answer.
+_BAD_LABEL = re.compile(r"[^A-Za-z0-9_\-]")
+
+
+def _query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first such word outside IRIs, strings and comments.
+
+    >>> _query_form("PREFIX s: <http://x/select#> # ASK\\nCONSTRUCT WHERE { ?s ?p 'select' }")
+    'CONSTRUCT'
+    """
+    found = _FORM.search(_NOISE.sub(" ", sparql))
+    return found.group(1).upper() if found else "SELECT"
+
+
+def _fix_blank_labels(content: bytes) -> bytes:
+    """JSON results whose blank node values are made valid labels."""
+    body = json.loads(content)
+    for row in body.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = _BAD_LABEL.sub("_", term["value"])
+    return json.dumps(body).encode()
+#: Triples per request of a bulk load.
+BATCH = 100_000
 #: How long a request from the library (not a user's query) may take before it is an error.
 DEFAULT_TIMEOUT = 600.0
 _CONNECT_TIMEOUT = 10.0
@@ -44,10 +92,13 @@ class SparqlStore(ForeignStore):
     #: the engine elsewhere may be written by others: what RDFS entails is left to it
     entails = False
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, spec: str | None = None) -> None:
+    def __init__(self, query_url: str, update_url: str | None = None, *, graph: str | None = None,
+                 store_url: str | None = None, spec: str | None = None) -> None:
         super().__init__(None, spec or f"sparql:{query_url}")
         self.query_url = query_url
         self.update_url = update_url or _update_url(query_url)
+        self.graph = graph
+        self.store_url = store_url or _store_url(query_url)
         self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
 
     @classmethod
@@ -57,12 +108,20 @@ class SparqlStore(ForeignStore):
         settings = {}
         for option in options:
             key, sep, value = option.partition("=")
-            if not sep or key.strip() != "update" or not value.strip():
-                raise StoreError(f"unknown option {option!r} in {spec!r}: use sparql:URL[;update=URL]")
+            if not sep or key.strip() not in ("update", "graph", "store") or not value.strip():
+                raise StoreError(f"unknown option {option!r} in {spec!r}: "
+                                 "use sparql:URL[;update=URL][;graph=IRI][;store=URL]")
             settings[key.strip()] = value.strip()
         if not url.startswith(("http://", "https://")):
             raise StoreError(f"sparql: needs an http(s) URL, e.g. sparql:http://127.0.0.1:7878/query (got {url!r})")
-        return cls(url, settings.get("update"), spec=spec)
+        if "graph" in settings:
+            try:
+                ox.NamedNode(settings["graph"])
+            except ValueError:
+                raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})") from None
+            if ":" not in settings["graph"]:
+                raise StoreError(f"graph= needs an absolute IRI (got {settings['graph']!r})")
+        return cls(url, settings.get("update"), graph=settings.get("graph"), store_url=settings.get("store"), spec=spec)
 
     # -- HTTP ----------------------------------------------------------------------------
 
@@ -95,6 +154,8 @@ class SparqlStore(ForeignStore):
               base_iri=None, timeout=None, entailment=None) -> QueryResult:
         choose(entailment or "none", entails=False)  # a remote engine is read as it is
         data: dict = {"query": sparql}
+        if default_graph is None and self.graph is not None:
+            default_graph = [self.graph]
         if default_graph is not None:
             if any(isinstance(g, ox.DefaultGraph) for g in default_graph):
                 raise QueryError("a remote engine cannot be asked for its default graph by name")
@@ -103,12 +164,16 @@ class SparqlStore(ForeignStore):
             data["named-graph-uri"] = [_iri(g) for g in named_graphs]
         if union_default_graph:
             data["union-default-graph"] = ""  # Oxigraph server's; other engines ignore it
-        response = self._post(self.query_url, data, {"Accept": _ACCEPT}, timeout)
+        accept = _ACCEPT_GRAPH if _query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
+        response = self._post(self.query_url, data, {"Accept": accept}, timeout)
         media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
         try:
             if results_format is not None:
-                return ox.parse_query_results(response.content, format=results_format)
+                content = response.content
+                if results_format == ox.QueryResultsFormat.JSON and b'"nodeID://' in content:
+                    content = _fix_blank_labels(content)
+                return ox.parse_query_results(content, format=results_format)
             rdf_format = ox.RdfFormat.from_media_type(media) if media else None
             if rdf_format is None:
                 raise StoreError(f"the engine answered in {media or 'an unnamed format'}, which is not SPARQL results")
@@ -117,6 +182,10 @@ class SparqlStore(ForeignStore):
             raise StoreError(f"the engine's answer cannot be read: {exc}") from exc
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph=None) -> Iterator[ox.Quad]:
+        if self.graph is not None:  # the data graph is the whole dataset: no named graphs beside it
+            if graph is not None and not isinstance(graph, ox.DefaultGraph):
+                return
+            graph = ox.DefaultGraph()
         terms = [subject, predicate, object]
         pattern = " ".join(str(t) if t is not None else f"?{v}" for t, v in zip(terms, "spo"))
         if isinstance(graph, ox.DefaultGraph):
@@ -131,34 +200,118 @@ class SparqlStore(ForeignStore):
             yield ox.Quad(s, p, o, g if g is not None else ox.DefaultGraph())
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        if self.graph is not None:
+            return []
         return [row[0] for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
 
     def contains_named_graph(self, graph: str) -> bool:
+        if self.graph is not None:
+            return False
         return bool(self.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
 
     def __len__(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        everything = "{ ?s ?p ?o }" if self.graph is not None else "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"
+        rows = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {everything} }}")
         return int(next(iter(rows))[0].value)
 
     def is_empty(self) -> bool:
+        if self.graph is not None:
+            return not self.query("ASK { ?s ?p ?o }")
         return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
+    def _placed(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+        """The quads as the engine stores them: the default graph's in the data graph, with ``graph=``."""
+        if self.graph is None:
+            return quads
+        target = ox.NamedNode(self.graph)
+        return (ox.Quad(q.subject, q.predicate, q.object, target) if isinstance(q.graph_name, ox.DefaultGraph)
+                else q for q in quads)
+
     def update(self, sparql: str) -> None:
+        if self.graph is not None:
+            raise StoreError(f"{self.spec} keeps its data in a graph: a free-form update cannot be sent to it as it "
+                             "stands (an update that writes blank nodes is one); write named nodes instead")
+        self._send(sparql)
+
+    def _send(self, sparql: str) -> None:
         with self._write_lock, self._changing:
             headers = {"Content-Type": "application/x-www-form-urlencoded", **bearer_headers()}
             self._post(self.update_url, {"update": sparql}, headers, None)
             self.generation += 1
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
-        """One ``INSERT DATA`` request: the engine applies it in one transaction."""
+        """One ``INSERT DATA`` request (the engine applies it in one transaction), or for a bulk load
+        batches through a scratch graph (:meth:`_load_in_batches`)."""
         scratch = ox.Store()
-        scratch.bulk_extend(quads)
+        scratch.bulk_extend(self._placed(quads))
+        if bulk or len(scratch) > BATCH:
+            return self._load_in_batches(scratch)
         blocks = [scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
         for graph in scratch.named_graphs():
             triples = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
             blocks.append(f"GRAPH {graph} {{\n{triples}}}\n")
-        # N-Triples lines are SPARQL triples as they stand: terms, escapes and all
-        self.update("INSERT DATA {\n" + "".join(blocks) + "}")
+        # N-Triples lines are SPARQL triples as they stand: terms, escapes and all. A template with
+        # blank nodes inserts the same as INSERT DATA, and Virtuoso takes blank nodes only there.
+        body = "{\n" + "".join(blocks) + "}"
+        blank = any(_has_blank(q) for q in scratch)
+        self._send(f"INSERT {body} WHERE {{}}" if blank else f"INSERT DATA {body}")
+
+    def _load_in_batches(self, scratch: ox.Store) -> None:
+        """Each graph's triples into a scratch graph of the engine, :data:`BATCH` at a time, then one
+        update that adds every scratch graph to its target and drops it; on any error the scratch
+        graphs are dropped and the data is as it was. Triples with blank nodes travel in one batch,
+        so that a node keeps one identity."""
+        from tqdm import tqdm
+
+        targets = [g for g in (ox.DefaultGraph(), *scratch.named_graphs())
+                   if next(iter(scratch.quads_for_pattern(None, None, None, g)), None) is not None]
+        staging = {str(t): f"urn:conflictkg:loading:{uuid.uuid4().hex}" for t in targets}
+        bar = tqdm(total=len(scratch), unit=" triples", unit_scale=True, desc="to the engine", disable=None,
+                   file=sys.stderr)
+        try:
+            with self._write_lock, self._changing:
+                for target in targets:
+                    plain, blank = [], []
+                    for quad in scratch.quads_for_pattern(None, None, None, target):
+                        line = f"{quad.subject} {quad.predicate} {quad.object} .\n"
+                        (blank if _has_blank(quad) else plain).append(line)
+                        if len(plain) == BATCH:
+                            self._send_batch(staging[str(target)], plain)
+                            bar.update(len(plain))
+                            plain = []
+                    for lines in (plain, blank):
+                        if lines:
+                            self._send_batch(staging[str(target)], lines)
+                            bar.update(len(lines))
+                moves = " ".join(f"ADD <{staging[str(t)]}> TO {'DEFAULT' if isinstance(t, ox.DefaultGraph) else t} ;"
+                                 for t in targets)
+                self._send(moves + " " + " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
+        except BaseException:
+            for graph in staging.values():
+                try:
+                    self._send(f"DROP SILENT GRAPH <{graph}>")
+                except StoreError:
+                    pass
+            raise
+        finally:
+            bar.close()
+
+    def _send_batch(self, graph: str, lines: list[str]) -> None:
+        """Triples into ``graph``: a Graph Store Protocol POST, or else an INSERT DATA."""
+        body = "".join(lines)
+        if self.store_url is None:
+            has_blank = any("_:" in line for line in lines)
+            block = f"{{ GRAPH <{graph}> {{\n{body}}} }}"
+            self._send(f"INSERT {block} WHERE {{}}" if has_blank else f"INSERT DATA {block}")
+            return
+        headers = {"Content-Type": "application/n-triples", **bearer_headers()}
+        try:
+            response = self._session.post(self.store_url, params={"graph": graph}, data=body.encode("utf-8"),
+                                          headers=headers, timeout=(_CONNECT_TIMEOUT, DEFAULT_TIMEOUT))
+        except requests.RequestException as exc:
+            raise StoreError(f"cannot reach the Graph Store endpoint at {self.store_url}: {exc}") from exc
+        if response.status_code >= 300:
+            raise StoreError(f"{self.store_url} answered {response.status_code}: {response.text.strip()[:300]}")
 
     def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
         """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
@@ -166,10 +319,10 @@ class SparqlStore(ForeignStore):
             return self.add_quads(added)
         if any(_has_blank(q) for q in (*removed, *added)):
             raise StoreError("a remote engine cannot be told which blank nodes to remove")
-        self.update(_data_update(removed, added))
+        self._send(_data_update(list(self._placed(removed)), list(self._placed(added))))
 
     def remove_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self._send(f"DROP SILENT GRAPH <{graph}>")
 
     def flush(self) -> None:
         """Nothing to do: the engine made each request durable (or not) before it answered."""
@@ -177,6 +330,12 @@ class SparqlStore(ForeignStore):
     @property
     def inner(self):
         raise StoreError(f"{self.spec} is a remote engine: there is no local pyoxigraph store")
+
+
+def _store_url(query_url: str) -> str | None:
+    """Oxigraph server's Graph Store endpoint beside its ``/query``; no guess for other layouts."""
+    base = query_url.rstrip("/")
+    return base[: -len("/query")] + "/store" if base.endswith("/query") else None
 
 
 def _update_url(query_url: str) -> str:

@@ -1,0 +1,173 @@
+"""Benchmark suite ``pages``: the p95 latency of a first and a tenth page of ``/api/strikes``
+(100 rows each) from ``conflictkg serve --store oxigraph:PATH --workers 2``, against the same
+SPARQL run on raw pyoxigraph over the same store (the page's queries, recorded, then replayed with
+their rows materialised). Goal: a ratio of at most 1.5.
+
+``make bench`` runs it at the suite's size; for a store that is already built (a million events
+takes a while to load), run it alone::
+
+    python -m benchmarks.suite_pages --store oxigraph:kg.db --requests 50 -o bench-results/pages.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .runner import _Recorder, child_environment, row, suite
+from .suite_http import _free_port, _wait
+
+#: Requests per figure (the p95 of so many).
+REQUESTS = 40
+GOAL = 1.5
+
+
+def p95(times: list[float]) -> float:
+    """The 95th percentile of ``times`` (inclusive method: within the data)."""
+    return statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
+
+
+def _cursors(store, pages: int) -> list[str | None]:
+    """The cursor of each of the first ``pages`` pages (None for the first)."""
+    from conflictkg.graph.domain.paging import strikes_page
+
+    cursors: list[str | None] = [None]
+    while len(cursors) < pages:
+        found = strikes_page(store, limit=100, cursor=cursors[-1]).next
+        if found is None:
+            break
+        cursors.append(found)
+    return cursors
+
+
+def _reference(spec: str, cursors: dict[str, str | None], requests: int) -> dict[str, tuple[float, int]]:
+    """For each page: the p95 of its recorded SPARQL replayed on raw pyoxigraph, and how many queries."""
+    from conflictkg.graph.domain.names import label_index
+    from conflictkg.graph.domain.paging import strikes_page
+    from conflictkg.graph.store import open_store
+
+    store = open_store(spec)
+    out = {}
+    for name, cursor in cursors.items():
+        recorder = _Recorder(store)
+        label_index(recorder)  # cached per store object, as the server's is after its first request
+        recorder.queries.clear()
+        strikes_page(recorder, limit=100, cursor=cursor)
+        texts = list(recorder.queries)
+        times = []
+        for _ in range(requests):
+            began = time.perf_counter()
+            for text in texts:
+                [tuple(solution) for solution in store.inner.query(text)]
+            times.append(time.perf_counter() - began)
+        out[name] = (p95(times), len(texts))
+    del store, recorder
+    gc.collect()
+    return out
+
+
+def _get(port: int, path: str) -> float:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        began = time.perf_counter()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = response.read()
+        took = time.perf_counter() - began
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise RuntimeError(f"GET {path}: {response.status} {body[:300]!r}")
+    return took
+
+
+def _ours(spec: str, paths: dict[str, str], requests: int, workers: int = 2) -> dict[str, float]:
+    """For each page: the p95 of GETting it from a server with ``workers`` workers over the store."""
+    port = _free_port()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen([sys.executable, "-m", "conflictkg", "serve", "--store", spec, "--port", str(port),
+                                   "--workers", str(workers)], stdout=log, stderr=subprocess.STDOUT,
+                                  env=child_environment(), start_new_session=True)
+        try:
+            _wait(port, "/health", server, timeout=1800)
+            out = {}
+            for name, path in paths.items():
+                for _ in range(3):  # warm: the label index, the workers' first queries
+                    _get(port, path)
+                out[name] = p95([_get(port, path) for _ in range(requests)])
+            return out
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+
+
+def measure_pages(spec: str, label: str, requests: int = REQUESTS) -> list[dict]:
+    """The suite's rows for the store ``spec`` (an ``oxigraph:PATH`` nobody else has open)."""
+    from conflictkg.graph.store import open_store
+
+    store = open_store(spec)
+    found = _cursors(store, 10)
+    del store
+    gc.collect()
+    cursors = {"first page": found[0], "tenth page": found[-1]}
+    reference = _reference(spec, cursors, requests)
+    paths = {name: "/api/strikes?limit=100" + (f"&cursor={cursor}" if cursor else "")
+             for name, cursor in cursors.items()}
+    ours = _ours(spec, paths, requests)
+    return [row(f"/api/strikes {name} (p95) at {label}", ours[name], reference[name][0], GOAL,
+                "the page's SPARQL on raw pyoxigraph (p95)", queries=reference[name][1], requests=requests,
+                page=len(found) if name == "tenth page" else 1, goal_ms=100, within_100ms=ours[name] <= 0.1)
+            for name in cursors]
+
+
+@suite("pages")
+def _pages(ctx) -> list[dict]:
+    from conflictkg.graph.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
+        spec = f"oxigraph:{Path(scratch) / 'kg'}"
+        store = open_store(spec)
+        store.load(ctx.data, ox.RdfFormat.N_TRIPLES)
+        store.rebuild_entailment()
+        store.flush()
+        del store
+        gc.collect()
+        return measure_pages(spec, f"{ctx.events} events", requests=max(10, REQUESTS // ctx.repeat))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.suite_pages", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", required=True, help="oxigraph:PATH, already loaded")
+    parser.add_argument("--label", default=None, help="what the store holds, for the rows' names")
+    parser.add_argument("--requests", type=int, default=REQUESTS)
+    parser.add_argument("-o", "--output", default="bench-results/pages.json")
+    args = parser.parse_args(argv)
+    from .runner import machine
+
+    rows = measure_pages(args.store, args.label or args.store, args.requests)
+    report = {"machine": machine(), "store": args.store, "results": [{"suite": "pages", **r} for r in rows]}
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    for r in rows:
+        print(f"{r['name']}: ours {r['ours_s'] * 1000:.1f} ms, raw {r['reference_s'] * 1000:.1f} ms, "
+              f"ratio {r['ratio']:.2f} (goal ≤ {r['goal']})")
+
+
+if __name__ == "__main__":
+    main()
