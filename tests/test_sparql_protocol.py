@@ -185,6 +185,20 @@ def test_format_parameter_and_406(client):
         '<urn:s> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
 
 
+def test_graph_format_names_as_clients_send_them(client):
+    """``xml`` is RDF/XML for a graph and SPARQL XML for results; N3 is answered in Turtle; an ASK in CSV is its word."""
+    construct = quote("CONSTRUCT { <urn:s> <urn:p> 1 } WHERE {}")
+    assert client.get(f"/sparql?query={construct}&format=xml").mimetype == "application/rdf+xml"
+    assert client.get(f"/sparql?query={construct}&format=json").mimetype == "application/ld+json"
+    n3 = client.get(f"/sparql?query={construct}", headers={"Accept": "text/n3"})
+    assert n3.mimetype == "text/turtle" and b"<urn:s> <urn:p> 1" in n3.data
+    select = quote("SELECT (1 AS ?x) {}")
+    assert client.get(f"/sparql?query={select}&format=xml").mimetype == "application/sparql-results+xml"
+    assert client.get("/sparql?format=csv&query=" + quote("ASK {}")).get_data(as_text=True).strip() == "true"
+    clash = client.post("/sparql", data={"query": "ASK {}", "format": "json", "output": "csv"})
+    assert clash.status_code == 400 and clash.mimetype == PROBLEM and "format='json' and output='csv'" in clash.json["detail"]
+
+
 def test_update_sent_as_query_is_refused(client):
     r = client.get("/sparql?query=" + quote("INSERT DATA { <urn:a> <urn:b> 1 }"))
     assert r.status_code == 400 and "POST /sparql/update" in r.json["detail"]
