@@ -31,6 +31,7 @@ from conflictkg.graph.safety.guard import UnsafeInput, check_sparql
 from conflictkg.graph.safety.sandbox import RemoteRefused, check_graphs, check_query, check_update
 from conflictkg.graph.store import QueryError
 from conflictkg.graph.store.executor import Unacceptable
+from conflictkg.graph.syntax import explain
 
 from .auth import require_update_token
 from .errors import Problem
@@ -213,7 +214,9 @@ def _answer(data: Dataset, text: str, dataset: dict, entailment: str, formats: d
                           entailment=entailment, dataset=dataset, base_iri=request.base_url)
     except QueryError as exc:
         hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
-        raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
+        found = explain(text, str(exc))
+        where = {"line": found.line, "column": found.column} if found.line else {}
+        raise Problem(400, f"{found.message}{hint}", title="Bad SPARQL query", extra=where) from exc
     except Unacceptable as exc:
         offered, fallback = _OFFERS[exc.kind]
         negotiate(offered, fallback)  # raises the 406 that says what is on offer
