@@ -45,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     harden()  # rdflib fetches nothing for a FROM; Python code run inside no_network() opens no socket
 
-    from . import analysis, graphstore, resource, rest, snapshots, sparql, ui, validate
+    from . import analysis, assets, graphstore, resource, rest, snapshots, sparql, ui, validate
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
@@ -55,5 +55,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(ui.bp)
     app.register_blueprint(resource.bp)
+    app.register_blueprint(assets.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

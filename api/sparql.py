@@ -21,7 +21,7 @@ from collections import OrderedDict
 from threading import Lock
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 from flask_cors import CORS
 
 from conflictkg.graph.dataset import Dataset, entailment_of
@@ -239,7 +239,9 @@ def query() -> Response:
     text = _read_operation("query", "application/sparql-query")
     if text is None:
         if request.method in ("GET", "HEAD") and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
-            return Response(render_template("query.html"), mimetype="text/html")
+            from .ui import query_page
+
+            return Response(query_page(), mimetype="text/html")
         return service_description()
     for name in ("entailment", "snapshot"):
         _one(request.values.getlist(name), name)
