@@ -12,6 +12,7 @@ import pytest
 
 from conflictkg.api.ui import default_query
 from conflictkg.graph.domain.evidence import evidence_for
+from conflictkg.graph.domain.resource import describe
 from conflictkg.graph.vocab import ID
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -244,6 +245,8 @@ def test_a_resource_page_shows_its_quotes(browser, live_server, outside, store):
     quotes = [q["quote"] for q in evidence_for(store, [KERMAN])[KERMAN]]
     assert tab.locator("#quotes mark").all_inner_texts() == quotes
     assert re.search(r"alleged\s+by\s+Iran", tab.inner_text("#claims"))
+    tab.wait_for_selector("#map-svg circle.point")  # where it happened, on the map
+    assert tab.locator("#map-svg circle.point").count() == len(describe(store, KERMAN)["points"]) > 0
     _shot(tab, "resource")
     tab.click("#statements a:text-is('Iran')")
     tab.wait_for_selector("h1#label:text-is('Iran')")

@@ -16,10 +16,12 @@ def test_the_page_loads_nothing_from_elsewhere(client):
     assert "#defaultView:Map" in html
     refs = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert refs and not [r for r in refs if re.match(r"(https?:)?//", r)]
-    with client.get("/static/query.js") as response:
-        script = response.get_data(as_text=True)
-    loads = re.findall(r"""(?:script|fetch)\(\s*["'`]([^"'`]+)""", script)
-    assert "/vendor/vis-network.js" in loads and all(url.startswith("/") for url in loads)
+    loads = []
+    for name in ("query.js", "map.js"):
+        with client.get(f"/static/{name}") as response:
+            loads += re.findall(r"""(?:script|fetch)\(\s*["'`]([^"'`]+)""", response.get_data(as_text=True))
+    assert {"/vendor/vis-network.js", "/vendor/d3-geo.js", "/vendor/countries.json"} <= set(loads)
+    assert all(url.startswith("/") for url in loads)
 
 
 def test_every_library_is_served_from_the_installed_packages(client):

@@ -225,61 +225,11 @@
     }
   }
 
-  const loaded = {};
-  function script(src) {
-    if (!loaded[src]) {
-      loaded[src] = new Promise((resolve, reject) => {
-        const tag = document.createElement("script");
-        tag.src = src; tag.onload = resolve;
-        tag.onerror = () => reject(new Error(`${src} is not installed: run make install`));
-        document.head.appendChild(tag);
-      });
-    }
-    return loaded[src];
-  }
-  let world = null;
-  async function mapLibraries() {
-    await script("/vendor/d3-array.js");
-    await script("/vendor/d3-geo.js");
-    await script("/vendor/topojson-client.js");
-    if (!world) {
-      const response = await fetch("/vendor/countries.json");
-      if (!response.ok) throw new Error("the map's borders are not installed: run make install");
-      world = await response.json();
-    }
-    return world;
-  }
-
-  // labels placed left to right, each where it overlaps no other label, no point and no edge of the
-  // drawing (else left out, and kept as the point's tooltip)
-  function placeLabels(items, measure, width, height) {
-    const boxes = [];
-    const overlaps = (b) => boxes.some((o) => b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h);
-    const covers = (b) => items.some((o) => o.x > b.x - 5 && o.x < b.x + b.w + 5 && o.y > b.y - 5 && o.y < b.y + b.h + 5);
-    for (const item of items) {
-      const w = measure(item.label), h = 12;
-      const tries = [[item.x + 8, item.y + 4], [item.x - 8 - w, item.y + 4], [item.x - w / 2, item.y - 9],
-                     [item.x - w / 2, item.y + 19], [item.x + 8, item.y - 8], [item.x + 8, item.y + 16]];
-      item.placed = null;
-      if (items.some((o) => o !== item && o.placed && o.label === item.label && Math.hypot(o.x - item.x, o.y - item.y) < 40)) continue;
-      for (const [x, y] of tries) {
-        const box = { x, y: y - h + 2, w, h };
-        if (x < 4 || x + w > width - 4 || box.y < 4 || y > height - 4) continue;
-        if (!overlaps(box) && !covers(box)) { boxes.push(box); item.placed = [x, y]; break; }
-      }
-    }
-  }
-
-  function measurer() {
-    const context = document.createElement("canvas").getContext("2d");
-    context.font = "11px system-ui, sans-serif";
-    return (text) => context.measureText(text).width;
-  }
+  const { script, measurer, drawMap } = window.ConflictkgMap;
 
   async function renderMap() {
     const result = state.result, cols = columns(result);
     results.innerHTML = `<p class="muted">drawing the map…</p>`;
-    const atlas = await mapLibraries();
     const points = [];
     for (const row of result.rows) {
       let lon = null, lat = null;
@@ -291,31 +241,8 @@
         points.push({ lon, lat, label: labelOf(result, row, [...cols.wkt, cols.lat, cols.lon]), link: link && link.value });
       }
     }
-    const width = 960, height = 540;
-    const countries = topojson.feature(atlas, atlas.objects.countries);
-    const borders = topojson.mesh(atlas, atlas.objects.countries, (a, b) => a !== b);
-    const coast = topojson.mesh(atlas, atlas.objects.countries, (a, b) => a === b);
-    // the points' extent, at least 8 degrees across, so one point still shows its region
-    const lons = points.map((p) => p.lon), lats = points.map((p) => p.lat);
-    const mid = (a) => (Math.min(...a) + Math.max(...a)) / 2, half = (a) => Math.max(4, (Math.max(...a) - Math.min(...a)) / 2 * 1.25);
-    const extent = points.length ? { type: "MultiPoint", coordinates: [
-      [mid(lons) - half(lons), mid(lats) - half(lats)], [mid(lons) + half(lons), mid(lats) + half(lats)]] } : { type: "Sphere" };
-    const projection = d3.geoNaturalEarth1().fitExtent([[20, 20], [width - 20, height - 20]], extent);
-    const path = d3.geoPath(projection);
-    for (const p of points) [p.x, p.y] = projection([p.lon, p.lat]);
-    placeLabels(points.slice().sort((a, b) => a.x - b.x), measurer(), width, height);
-    const shapes = countries.features.map((f) => `<path class="country" d="${path(f) || ""}"><title>${escape(f.properties.name || "")}</title></path>`).join("");
-    const dots = points.map((p) => {
-      const dot = `<circle class="point" cx="${p.x.toFixed(1)}" cy="${p.y.toFixed(1)}" r="5"><title>${escape(p.label)}</title></circle>`;
-      return p.link ? `<a href="${escape(href(p.link))}">${dot}</a>` : dot;
-    }).join("");
-    const labels = points.filter((p) => p.placed).map((p) =>
-      `<text class="label" x="${p.placed[0].toFixed(1)}" y="${p.placed[1].toFixed(1)}">${escape(p.label)}</text>`).join("");
-    results.innerHTML = `<svg id="map-view" class="view map" viewBox="0 0 ${width} ${height}" role="img"
-        aria-label="map of ${points.length} results">
-      <rect width="${width}" height="${height}" fill="#dfeaf5"/>${shapes}
-      <path class="border" d="${path(borders)}"/><path class="coast" d="${path(coast)}"/>${dots}${labels}</svg>
-      <p class="muted">${points.length} point${points.length === 1 ? "" : "s"}; borders and coastlines: Natural Earth 1:50m (world-atlas).</p>`;
+    const drawn = await drawMap(points, { id: "map-view", href });
+    results.innerHTML = drawn + `<p class="muted">${points.length} point${points.length === 1 ? "" : "s"}; borders and coastlines: Natural Earth 1:50m (world-atlas).</p>`;
   }
 
   function renderTimeline() {
