@@ -2,6 +2,7 @@
 # make serve:   the seed graph at http://127.0.0.1:$(PORT).
 # make test:    the whole suite (what .ci/run runs).
 # make bench:   the benchmark suite, from benchmarks/ (not part of the installed package).
+# make notebook: Jupyter on notebooks/, from the .venv.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -12,7 +13,7 @@ HOST ?= 127.0.0.1
 W3C_SHACL := .cache/w3c/shacl-core
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: install serve test bench clean
+.PHONY: install serve test bench notebook clean
 
 PACKAGE_DIRS := conflictkg graph api ontology shapes data
 # Every target below is a file, so a second `make install` finds them up to date: nothing runs and
@@ -58,5 +59,8 @@ test: install
 bench: install
 	$(BIN)/python -m benchmarks
 
+notebook: install
+	$(BIN)/jupyter notebook --notebook-dir=notebooks
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .cache node_modules test-artifacts
