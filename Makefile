@@ -3,6 +3,7 @@
 # make test:    the whole suite (what .ci/run runs).
 # make bench:   the benchmark suite, from benchmarks/ (not part of the installed package).
 # make virtuoso: Debian's Virtuoso, the second remote engine the tests run the sparql: store against.
+# make notebook: Jupyter on notebooks/, from the .venv.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,13 +12,20 @@ HOST ?= 127.0.0.1
 # The W3C SHACL Core test suite (w3c/data-shapes, tests/core), as pySHACL's source distribution on
 # PyPI ships it: taken from the registry at install time, never committed.
 W3C_SHACL := .cache/w3c/shacl-core
+NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: install serve test bench clean virtuoso
+.PHONY: install serve test bench notebook clean virtuoso
 
 PACKAGE_DIRS := conflictkg graph api ontology shapes data
 # Every target below is a file, so a second `make install` finds them up to date: nothing runs and
 # nothing is fetched, offline too.
-install: $(VENV)/.compiled
+install: $(VENV)/.compiled $(NODE_MODULES)
+
+# The pages' front-end libraries, as package-lock.json pins them, into node_modules/ (git-ignored),
+# which the app serves at /vendor/: from the npm registry at install time, never a CDN.
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 # The package's own bytecode too: an editable install leaves it to the first import, and where
 # PYTHONDONTWRITEBYTECODE is set (as on CI here) every command would compile the modules again.
@@ -57,5 +65,8 @@ test: install
 bench: install
 	$(BIN)/python -m benchmarks
 
+notebook: install
+	$(BIN)/jupyter notebook --notebook-dir=notebooks
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .cache node_modules test-artifacts

@@ -8,6 +8,7 @@ from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from conflictkg.graph.domain.paging import PagingError
+from conflictkg.graph.domain.resource import UnknownResource
 from conflictkg.graph.store.executor import EngineStopped, Overloaded
 from conflictkg.graph.write.gate import ReadOnly, Refused
 from conflictkg.graph.store import QueryTimeout, StoreError
@@ -70,6 +71,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(ReadOnly)
     def _read_only(exc: ReadOnly) -> Response:
         return problem_response(422, exc.title, str(exc))
+
+    @app.errorhandler(UnknownResource)
+    def _unknown_resource(exc: UnknownResource) -> Response:
+        return problem_response(404, "Unknown resource", str(exc))
 
     # a query that could not be answered in time or in memory: the client may try again later
     @app.errorhandler(QueryTimeout)

@@ -2,7 +2,8 @@
 
 - Queries: ``GET /sparql?query=``, ``POST`` form (``application/x-www-form-urlencoded``) or
   ``POST application/sparql-query``; ``default-graph-uri`` / ``named-graph-uri`` set the dataset.
-- Results by ``Accept`` (q-values, werkzeug's parser) or ``format=``; 406 when nothing fits.
+- Results by ``Accept`` (q-values, werkzeug's parser) or ``format=`` (``output=``, ``results=``); 406 when
+  nothing fits. A graph named ``xml`` is RDF/XML, ``n3`` is answered in Turtle.
 - No query: a service description (Turtle) for RDF clients, the query page for browsers.
 - ``POST /sparql/update``: SPARQL Update with ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN``.
 - It serves the app's :class:`~conflictkg.graph.dataset.Dataset`, whose one write path checks an
@@ -20,15 +21,17 @@ from collections import OrderedDict
 from threading import Lock
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, request
 from flask_cors import CORS
 
 from conflictkg.graph.dataset import Dataset, entailment_of
-from conflictkg.graph.formats import BOOLEAN_TYPES, FORMAT_NAMES, GRAPH_TYPES, RESULT_TYPES, W3C_FORMATS
+from conflictkg.graph.formats import (BOOLEAN_TYPES, GRAPH_TYPES, RESULT_TYPES, W3C_FORMATS, accepted_types,
+                                      format_names, named_format)
 from conflictkg.graph.safety.guard import UnsafeInput, check_sparql
 from conflictkg.graph.safety.sandbox import RemoteRefused, check_graphs, check_query, check_update
 from conflictkg.graph.store import QueryError
 from conflictkg.graph.store.executor import Unacceptable
+from conflictkg.graph.syntax import explain
 
 from .auth import require_update_token
 from .errors import Problem
@@ -100,22 +103,38 @@ def _read_operation(name: str, direct_type: str) -> str | None:
     raise Problem(415, f"send the {name} as {QUERY_FORM} or {direct_type}, not {shown}", title="Unsupported media type")
 
 
+#: The parameters that name a result format: Virtuoso reads ``format``, Joseki ``output``, Rasqal
+#: ``results``; SPARQLWrapper sends all three, and repeats one with a media type for some formats.
+FORMAT_PARAMS = ("format", "output", "results")
+
+
 def negotiate(offered: dict[str, object], fallback: str) -> str:
-    wanted = request.values.get("format")
-    if wanted:
-        media = FORMAT_NAMES.get(wanted, wanted)
-        if media not in offered:
-            raise Problem(406, f"format={wanted!r} cannot carry this result; use one of "
-                               f"{', '.join(k for k, v in FORMAT_NAMES.items() if v in offered)}",
+    """The media type to answer in: the one the format parameters name, else the best by ``Accept``.
+
+    Repeated format parameters that name the same format are one request; two that name different
+    formats are a 400; one that names nothing on offer is a 406.
+    """
+    given = [(name, value) for name in FORMAT_PARAMS for value in request.values.getlist(name) if value]
+    if given:
+        named = {(name, value): named_format(value, offered) for name, value in given}
+        chosen = {media for media in named.values() if media is not None}
+        if len(chosen) > 1:
+            shown = " and ".join(f"{name}={value!r}" for name, value in given)
+            raise Problem(400, f"{shown} name different formats; name one", title="Conflicting formats")
+        unknown = [f"{name}={value!r}" for (name, value), media in named.items() if media is None]
+        if unknown:
+            raise Problem(406, f"{', '.join(unknown)} cannot carry this result; use one of "
+                               f"{', '.join(format_names(offered))} or a media type ({', '.join(offered)})",
                           title="Not acceptable")
-        return media
+        return chosen.pop()
     if not request.accept_mimetypes:
         return fallback
-    best = request.accept_mimetypes.best_match(list(offered), default=None)
+    accepted = accepted_types(offered)
+    best = request.accept_mimetypes.best_match(list(accepted), default=None)
     if best is None:
         raise Problem(406, f"nothing acceptable: this result is offered as {', '.join(offered)}",
                       title="Not acceptable")
-    return best
+    return accepted[best]
 
 
 def service_description() -> Response:
@@ -188,14 +207,16 @@ def _formats() -> dict:
     return chosen
 
 
-def _answer(data: Dataset, text: str, dataset: dict, entailment: str):
+def _answer(data: Dataset, text: str, dataset: dict, entailment: str, formats: dict):
     config = current_app.config
     try:
-        return data.execute(text, formats=_formats(), timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
+        return data.execute(text, formats=formats, timeout=config["QUERY_TIMEOUT"], max_rows=config["MAX_ROWS"],
                           entailment=entailment, dataset=dataset, base_iri=request.base_url)
     except QueryError as exc:
         hint = " (an update? send it to POST /sparql/update)" if _looks_like_update(text) else ""
-        raise Problem(400, f"{exc}{hint}", title="Bad SPARQL query") from exc
+        found = explain(text, str(exc))
+        where = {"line": found.line, "column": found.column} if found.line else {}
+        raise Problem(400, f"{found.message}{hint}", title="Bad SPARQL query", extra=where) from exc
     except Unacceptable as exc:
         offered, fallback = _OFFERS[exc.kind]
         negotiate(offered, fallback)  # raises the 406 that says what is on offer
@@ -218,9 +239,11 @@ def query() -> Response:
     text = _read_operation("query", "application/sparql-query")
     if text is None:
         if request.method in ("GET", "HEAD") and request.accept_mimetypes.best_match(["text/html", *GRAPH_TYPES]) == "text/html":
-            return Response(render_template("query.html"), mimetype="text/html")
+            from .ui import query_page
+
+            return Response(query_page(), mimetype="text/html")
         return service_description()
-    for name in ("format", "entailment", "snapshot"):
+    for name in ("entailment", "snapshot"):
         _one(request.values.getlist(name), name)
     ref = request.values.get("snapshot")
     data = get_dataset()
@@ -236,12 +259,12 @@ def query() -> Response:
         check_graphs([*dataset.get("default_graph", []), *dataset.get("named_graphs", [])], _graph_exists(data))
     except RemoteRefused as exc:
         raise Problem(400, str(exc), title="Remote access refused") from exc
-    key = (data.version, text, repr(sorted(dataset.items())), entailment, request.values.get("format"),
-           str(request.accept_mimetypes))
+    formats = _formats()
+    key = (data.version, text, repr(sorted(dataset.items())), entailment, repr(sorted(formats.items())))
     cached = _cache().get(key)
     if cached is not None:
         return _respond(*cached)
-    answer = _answer(data, text, dataset, entailment)
+    answer = _answer(data, text, dataset, entailment, formats)
     _cache().put(key, (answer.body, answer.media, answer.truncated))
     return _respond(answer.body, answer.media, answer.truncated)
 

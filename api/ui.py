@@ -1,10 +1,31 @@
 """The HTML query page at ``/`` (``/sparql`` shows it too, to browsers that send no query)."""
 
-from flask import Blueprint, render_template
+from functools import lru_cache
+from importlib import resources
+
+from flask import Blueprint, current_app, render_template
+
+from conflictkg.graph.vocab import ID, PREFIXES
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
 
+@lru_cache(maxsize=1)
+def default_query() -> str:
+    """The query the page opens with: where the attacks struck, on the map."""
+    return resources.files("conflictkg.api.templates").joinpath("default-query.rq").read_text(encoding="utf-8")
+
+
+def query_page() -> str:
+    """The page, with the prefixes it shortens IRIs by and offers in completion."""
+    return render_template("query.html", prefixes=PREFIXES, own_namespace=ID, default_query=default_query())
+
+
 @bp.get("/")
 def index():
-    return render_template("query.html")
+    return query_page()
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return current_app.send_static_file("favicon.svg")

@@ -56,6 +56,11 @@ def _user_cache(environ: Mapping[str, str]) -> Path:
     return Path(environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "conflictkg"
 
 
+def _checkout_assets(environ: Mapping[str, str]) -> Path:
+    """The checkout's node_modules (``npm ci`` puts it beside package.json)."""
+    return Path(__file__).resolve().parent.parent / "node_modules"
+
+
 SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
     Setting("STORE", "CONFLICTKG_STORE", "memory", str,
             "the store: memory, oxigraph:PATH, rdflib or sparql:URL[;update=URL][;graph=IRI]"),
@@ -84,6 +89,9 @@ SETTINGS: dict[str, Setting] = {setting.name: setting for setting in (
             "bytes a query's process may allocate beyond the server's size: then 503", limit=True),
     Setting("READ_TIMEOUT", "CONFLICTKG_READ_TIMEOUT", 10.0, float,
             "seconds `conflictkg serve` waits for a request's headers and body; a slower client is cut off", limit=True),
+    Setting("ASSETS_DIR", "CONFLICTKG_ASSETS", None, Path,
+            "the node_modules folder the pages' libraries (map, network) are served from (default: the "
+            "checkout's, which `make install` fills from package-lock.json)", default_factory=_checkout_assets),
 )}
 
 

@@ -185,6 +185,20 @@ def test_format_parameter_and_406(client):
         '<urn:s> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
 
 
+def test_graph_format_names_as_clients_send_them(client):
+    """``xml`` is RDF/XML for a graph and SPARQL XML for results; N3 is answered in Turtle; an ASK in CSV is its word."""
+    construct = quote("CONSTRUCT { <urn:s> <urn:p> 1 } WHERE {}")
+    assert client.get(f"/sparql?query={construct}&format=xml").mimetype == "application/rdf+xml"
+    assert client.get(f"/sparql?query={construct}&format=json").mimetype == "application/ld+json"
+    n3 = client.get(f"/sparql?query={construct}", headers={"Accept": "text/n3"})
+    assert n3.mimetype == "text/turtle" and b"<urn:s> <urn:p> 1" in n3.data
+    select = quote("SELECT (1 AS ?x) {}")
+    assert client.get(f"/sparql?query={select}&format=xml").mimetype == "application/sparql-results+xml"
+    assert client.get("/sparql?format=csv&query=" + quote("ASK {}")).get_data(as_text=True).strip() == "true"
+    clash = client.post("/sparql", data={"query": "ASK {}", "format": "json", "output": "csv"})
+    assert clash.status_code == 400 and clash.mimetype == PROBLEM and "format='json' and output='csv'" in clash.json["detail"]
+
+
 def test_update_sent_as_query_is_refused(client):
     r = client.get("/sparql?query=" + quote("INSERT DATA { <urn:a> <urn:b> 1 }"))
     assert r.status_code == 400 and "POST /sparql/update" in r.json["detail"]
@@ -223,3 +237,22 @@ def test_cors_and_body_limit(client):
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     big = client.post("/sparql", data="ASK {} #" + "x" * 2_000_000, content_type="application/sparql-query")
     assert big.status_code == 413 and big.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize("query, detail, line, column", [
+    ("SELEC ?x WHERE { ?x ?p ?o }", "expected SELECT, CONSTRUCT, ASK or DESCRIBE at 1:1", 1, 1),
+    ("PREFIX ck: <https://w3id.org/conflictkg/ontology#>\nSELECT * WHERE {\n  ?e ckk:date ?d }",
+     "unknown prefix ckk: at 3:6 (declare it: PREFIX ckk: <…>)", 3, 6),
+    ("SELECT * WHERE {\n  ?s ?p ?o .\n", "the { opened at 1:16 is never closed", 1, 16),
+    ("SELECT nothing WHERE { }", "expected a ?variable, ( or * after SELECT at 1:8", 1, 8),
+])
+def test_syntax_errors_say_where_and_what(client, query, detail, line, column):
+    r = client.post("/sparql", data=query, content_type="application/sparql-query")
+    assert r.status_code == 400 and r.mimetype == PROBLEM
+    assert (r.json["detail"], r.json["line"], r.json["column"]) == (detail, line, column)
+
+
+def test_an_error_the_text_does_not_explain_keeps_the_engines_position(client):
+    r = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT x"))
+    assert r.json["detail"].startswith('syntax error at 1:35 near "} LIMIT x": expected one of ')
+    assert "a number" in r.json["detail"] and "[_]" not in r.json["detail"]

@@ -81,3 +81,7 @@ def test_notebook_runs_top_to_bottom():
     assert len(images) == 4  # strike network, map, accusation network, timeline
     text = "".join(o.get("text", "") for o in outputs)
     assert "Koh-e-Sabz" in text and "('Israel', 4)" in text
+    # the interactive network shows inline, and needs no network
+    [page] = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert page.startswith("<iframe srcdoc=") and "vis.Network" in page
+    assert not re.findall(r'(?:src|href)\s*=\s*&quot;https?://', page)

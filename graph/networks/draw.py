@@ -70,7 +70,8 @@ def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: in
     if not all(reported for *_, reported in counts):
         handles.append(Line2D([], [], color="#555555", alpha=UNSURE_STYLE[0], linestyle=UNSURE_STYLE[1],
                               label="alleged, claimed or external (not reported)"))
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+    # beside the drawing, not over it: a legend inside the axes hid the nodes under it
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     return fig
 
 
@@ -97,6 +98,16 @@ def pyvis_html(graph: nx.MultiDiGraph, *, height: str = "700px") -> str:
     html = re.sub(r'<link[^>]+href="https?://[^"]+"[^>]*>', "", html)
     html = re.sub(r'<script[^>]+src="https?://[^"]+"[^>]*>\s*</script>', "", html)
     return html.replace("</head>", f"<style>{_vis_css()}</style></head>", 1)
+
+
+def pyvis_iframe(graph: nx.MultiDiGraph, *, height: int = 600) -> str:
+    """The interactive page inside an ``<iframe srcdoc>``, for a notebook to show inline
+    (``display(HTML(...))``): its scripts run in the frame, offline, apart from the notebook's."""
+    import html
+
+    page = pyvis_html(graph, height=f"{height - 20}px")
+    return (f'<iframe srcdoc="{html.escape(page, quote=True)}" style="width: 100%; height: {height}px; border: 0" '
+            f'title="interactive network"></iframe>')
 
 
 def write_pyvis(graph: nx.MultiDiGraph, path: str | Path) -> Path:
@@ -152,35 +163,90 @@ def strike_map(store: Store, *, date_from: str | None = None, date_to: str | Non
         if match:
             points[row["place"].value] = (float(match.group(1)), float(match.group(2)))
     index = label_index(store)
-    fig = Figure(figsize=(10, 7), layout="constrained")
+    fig = Figure(figsize=(11, 6.5), layout="constrained")
     ax = fig.add_subplot()
     ax.set_title("Strikes (arrows from the perpetrator's country; dashed: alleged, claimed or external)")
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_aspect("equal")
-    ax.grid(True, linewidth=0.3)
+    ax.grid(True, linewidth=0.3, zorder=1)
     # where each strike hit: its target, else where it happened (the Kerman bombs went off "near the tomb")
     shown = [(s, (s["target"] or s["location"])) for s in strikes(store, date_from=date_from, date_to=date_to)]
     shown = [(s, where) for s, where in shown if where and where["iri"] in points]
-    if shown:  # frame the strikes; a far perpetrator (the United States) comes in from the edge
+    frame = None
+    if shown:  # frame the strikes; a far perpetrator (the United States) is named, not drawn off the chart
         xs = [points[where["iri"]][0] for _, where in shown]
         ys = [points[where["iri"]][1] for _, where in shown]
-        ax.set_xlim(min(xs) - 6, max(xs) + 6)
-        ax.set_ylim(min(ys) - 5, max(ys) + 5)
-    for n, (strike, where) in enumerate(shown):
+        frame = (min(xs) - 6, max(xs) + 8, min(ys) - 5, max(ys) + 5)
+        ax.set_xlim(*frame[:2])
+        ax.set_ylim(*frame[2:])
+    _basemap(ax)
+    texts, named = [], set()
+    for strike, where in shown:
         place = where["iri"]
         x, y = points[place]
-        ax.scatter([x], [y], color="#d62728", s=40 + 4 * (strike["fatalities"] or 0) ** 0.5 * 10, alpha=0.7, zorder=3)
-        ax.annotate(f"{where['label']} {strike['date']}", (x, y), fontsize=7,
-                    xytext=(5, 10 - 9 * (n % 3)), textcoords="offset points", annotation_clip=True)
+        ax.scatter([x], [y], color="#d62728", s=_size(strike["fatalities"]), alpha=0.7, zorder=3)
+        far = [p["label"] for p in strike["perpetrators"] if p["iri"] in points and not _inside(points[p["iri"]], frame)]
+        texts.append(ax.text(x, y, f"{where['label']} {strike['date']}"
+                             + (f" (from {', '.join(far)})" if far else ""), fontsize=7, zorder=4))
         for perp in strike["perpetrators"]:
-            if perp["iri"] in points and perp["iri"] != place:
+            if perp["iri"] in points and perp["iri"] != place and _inside(points[perp["iri"]], frame):
                 px, py = points[perp["iri"]]
                 alpha, style = (0.6, "solid") if _reported(perp) else UNSURE_STYLE
                 ax.annotate("", xy=(x, y), xytext=(px, py),
                             arrowprops={"arrowstyle": "->", "color": "#555555", "alpha": alpha, "lw": 0.8,
                                         "linestyle": style})
                 ax.scatter([px], [py], color=TYPE_COLOURS["state"], s=25, zorder=2)
-                ax.annotate(index.labels.get(perp["iri"], ""), (px, py), fontsize=8, color=TYPE_COLOURS["state"],
-                            annotation_clip=True)
+                if perp["iri"] not in named:
+                    named.add(perp["iri"])
+                    texts.append(ax.text(px, py, index.labels.get(perp["iri"], ""), fontsize=8,
+                                         color=TYPE_COLOURS["state"], zorder=4))
+    _unclutter(ax, texts)
+    _map_legend(ax, [strike for strike, _ in shown])
     return fig
+
+
+# -- the strike map's basemap, labels and legend -----------------------------------------------------
+
+def _size(fatalities) -> float:
+    return 40 + 4 * (fatalities or 0) ** 0.5 * 10
+
+
+def _inside(point: tuple, frame: tuple | None) -> bool:
+    return frame is None or (frame[0] <= point[0] <= frame[1] and frame[2] <= point[1] <= frame[3])
+
+
+def _basemap(ax) -> None:
+    """Natural Earth's coastlines and borders under the strikes, where they are installed."""
+    from .basemap import BasemapMissing, draw_outlines
+
+    try:
+        draw_outlines(ax)
+    except BasemapMissing:
+        pass  # the grid alone, as before `make install`
+
+
+def _unclutter(ax, texts: list) -> None:
+    """Labels moved off each other and off the points (adjustText), with a line to their point."""
+    try:
+        from adjustText import adjust_text
+    except ImportError:
+        return
+    ax.figure.canvas.draw()  # adjustText measures the labels as drawn
+    adjust_text(texts, ax=ax, expand=(1.2, 1.4), arrowprops={"arrowstyle": "-", "color": "#98a2b3", "lw": 0.5})
+
+
+def _map_legend(ax, shown: list) -> None:
+    """What the colours and the circles' sizes mean, outside the map so it hides no strike."""
+    handles = [Line2D([], [], marker="o", linestyle="", color="#d62728", alpha=0.7, label="strike"),
+               Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS["state"], label="perpetrator state"),
+               Line2D([], [], color="#555555", label="from the perpetrator (reported)"),
+               Line2D([], [], color="#555555", alpha=UNSURE_STYLE[0], linestyle=UNSURE_STYLE[1],
+                      label="alleged, claimed or external")]
+    largest = max((s["fatalities"] or 0 for s in shown), default=0)
+    for deaths in sorted({0, 10, largest}):
+        if deaths <= largest:
+            handles.append(Line2D([], [], marker="o", linestyle="", color="#d62728", alpha=0.4,
+                                  markersize=_size(deaths) ** 0.5, label=f"{deaths} killed"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
+              labelspacing=1.2, borderaxespad=0)
