@@ -35,6 +35,10 @@ SELECT ?e ?actor ?claim ?status ?claimant WHERE {
 }"""
 
 
+#: Claim statuses from the surest to the least sure.
+_SURE = ["reported", "claimed", "alleged", "speculated", "denied", "external"]
+
+
 def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
     """For each event, the actors it is linked to by ``prop``, each with status and claimants."""
     index = label_index(store)
@@ -45,14 +49,16 @@ def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
         event, actor = row["e"].value, row["actor"].value
         entry = found[event].setdefault(actor, {**index.describe(actor), "attribution": "reported",
                                                 "attributed_by": [], "evidence": []})
-        if "status" in row:
-            entry["attribution"] = row["status"].value
+        # several claims (several sources) may attribute the same actor: the surest status wins
+        if "status" in row and _SURE.index(row["status"].value) <= _SURE.index(entry.get("_status", "external")):
+            entry["attribution"] = entry["_status"] = row["status"].value
             entry["evidence"] = evidence.get(row["claim"].value, [])
         if "claimant" in row:
             who = index.describe(row["claimant"].value, aliases=False)
             if who not in entry["attributed_by"]:
                 entry["attributed_by"].append(who)
-    return {event: sorted(actors.values(), key=lambda a: a["id"]) for event, actors in found.items()}
+    return {event: sorted(({k: v for k, v in a.items() if k != "_status"} for a in actors.values()), key=lambda a: a["id"])
+            for event, actors in found.items()}
 
 
 def how_known(status: str, by: list[dict]) -> str:
