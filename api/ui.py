@@ -3,7 +3,7 @@
 from functools import lru_cache
 from importlib import resources
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, Response, render_template
 
 from conflictkg.graph.vocab import ID, PREFIXES
 
@@ -26,6 +26,12 @@ def index():
     return query_page()
 
 
+@lru_cache(maxsize=1)
+def _favicon() -> bytes:
+    return resources.files("conflictkg.api.static").joinpath("favicon.svg").read_bytes()
+
+
 @bp.get("/favicon.ico")
 def favicon():
-    return current_app.send_static_file("favicon.svg")
+    """Where browsers look for the icon when a page names none; the bytes, not an open file."""
+    return Response(_favicon(), mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

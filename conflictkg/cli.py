@@ -123,12 +123,15 @@ def query(sparql_or_file: str, fmt: str, entailment: str, snapshot_ref: str | No
             raise click.ClickException(str(exc)) from exc
     else:
         store = open_dataset_or_exit(store_spec)
+    text = read_query_text(sparql_or_file)
     try:
-        result = store.query(read_query_text(sparql_or_file), entailment=entailment_of(store, entailment))
+        result = store.query(text, entailment=entailment_of(store, entailment))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--entailment") from exc
     except QueryError as exc:
-        raise click.ClickException(f"bad SPARQL: {exc}") from exc
+        from conflictkg.graph.syntax import explain
+
+        raise click.ClickException(f"bad SPARQL: {explain(text, str(exc)).message}") from exc
     out = sys.stdout.buffer
     if isinstance(result, ox.QueryTriples):
         graph_fmt = CLI_GRAPH_NAMES.get("ttl" if fmt == "table" else fmt)

@@ -28,7 +28,8 @@ def test_query_formats_and_files(runner, tmp_path):
 
 def test_bad_query_exits_non_zero_with_a_message(runner):
     result = runner.invoke(main, ["query", "SELEKT nothing"])
-    assert result.exit_code != 0 and "bad SPARQL" in result.output
+    assert result.exit_code != 0
+    assert "bad SPARQL: expected SELECT, CONSTRUCT, ASK or DESCRIBE at 1:1" in result.output
     missing = runner.invoke(main, ["query", "no-such-file.rq"])
     assert missing.exit_code == 2 and "cannot read" in missing.output
 

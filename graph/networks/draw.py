@@ -250,3 +250,47 @@ def _map_legend(ax, shown: list) -> None:
                                   markersize=_size(deaths) ** 0.5, label=f"{deaths} killed"))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
               labelspacing=1.2, borderaxespad=0)
+
+
+def dyad_timeline_figure(store: Store, *, date_from: str | None = None, date_to: str | None = None) -> Figure:
+    """Events on a time axis, one lane per pair of actors (who acts, against whom), coloured by
+    kind, each labelled (labels kept apart by adjustText), arrows for the responses the article
+    reports."""
+    events = [e for e in timeline(store) if _day(e["date"]) and e.get("by") and e.get("against")
+              and (not date_from or e["date"] >= date_from) and (not date_to or e["date"] <= date_to)]
+
+    def dyad(event) -> str:
+        return " – ".join(sorted({event["by"][0]["label"], event["against"][0]["label"]}))
+
+    order = sorted({dyad(e) for e in events}, key=lambda d: min(e["date"] for e in events if dyad(e) == d))
+    lanes = {d: len(order) - 1 - n for n, d in enumerate(order)}  # the first pair at the top
+    fig = Figure(figsize=(13, 1.2 + 0.75 * max(1, len(lanes))), layout="constrained")
+    ax = fig.add_subplot()
+    position: dict[str, tuple] = {}
+    stacked: dict[tuple, int] = {}
+    texts = []
+    for event in events:
+        day, lane = _day(event["date"]), lanes[dyad(event)]
+        offset = stacked.get((day, lane), 0)
+        stacked[(day, lane)] = offset + 1
+        y = lane + 0.16 * offset
+        position[event["id"]] = (day, y)
+        ax.scatter([day], [y], color=KIND_COLOURS.get(event["kind"], KIND_COLOURS["event"]), s=50, zorder=3)
+        short = event["label"] if len(event["label"]) <= 38 else event["label"][:36].rstrip() + "…"
+        texts.append(ax.text(day, y, short, fontsize=7, zorder=4))
+    for event in events:
+        for other in event["responds_to"]:
+            if other in position:
+                ax.annotate("", xy=position[event["id"]], xytext=position[other], zorder=2,
+                            arrowprops={"arrowstyle": "->", "color": "#98a2b3", "lw": 0.7,
+                                        "connectionstyle": "arc3,rad=0.2"})
+    ax.set_yticks(list(lanes.values()), list(lanes))
+    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    ax.grid(True, axis="y", linewidth=0.3)
+    ax.set_title("Events by pair of actors; arrows: the response the article reports")
+    kinds = [k for k in KIND_COLOURS if any(e["kind"] == k for e in events)]
+    ax.legend(handles=[Line2D([], [], marker="o", linestyle="", color=KIND_COLOURS[k], label=k.replace("_", " "))
+                       for k in kinds], loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
+    fig.autofmt_xdate()
+    _unclutter(ax, texts)
+    return fig
