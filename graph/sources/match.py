@@ -1,0 +1,5 @@
+"""Placeholder until matching lands."""
+
+
+def match_candidates(store, candidates):
+    return candidates
