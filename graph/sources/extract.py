@@ -157,6 +157,7 @@ class Extractor:
         out: list[Candidate] = []
         last_attack: Candidate | None = None
         all_matches = self.matcher(doc)
+        self.last_group: Entry | None = None
         for sent in doc.sents:
             quote_start, quote_end = _trimmed(text, sent.start_char, sent.end_char)
             if quote_end <= quote_start:
@@ -167,15 +168,25 @@ class Extractor:
                        if s >= sent.start and e <= sent.end]
             tolls = [(s, e) for m, s, e in matches if self.nlp.vocab.strings[m] == "TOLL"]
             triggers = self._triggers(sent, [(m, s, e) for m, s, e in matches if self.nlp.vocab.strings[m] != "TOLL"])
-            for kind, (name, start, end) in triggers.items():
+            hedged = bool({t.lower_ for t in sent} & set(HEDGES))
+            for (kind, _), (name, start, end) in triggers.items():
                 cand = self._candidate(sent, kind, name, start, end, mentions, found_dates, tolls)
                 cand.start, cand.end, cand.quote = quote_start, quote_end, text[quote_start:quote_end]
-                if cand.continued and last_attack is not None:
+                if hedged and cand.date is None:
+                    continue
+                if cand.continued:
+                    # kept only for what it adds (a toll, who says so), and only about the same country
+                    if last_attack is None or not (cand.fatalities is not None or cand.claimants):
+                        continue
+                    if cand.country and last_attack.country and cand.country[0] != last_attack.country[0]:
+                        continue
                     _inherit(cand, last_attack)
-                if self._complete(cand, hedged=bool(set(t.lower_ for t in sent) & set(HEDGES))):
+                if self._complete(cand):
                     out.append(cand)
                     if kind == "attack" and not cand.continued:
                         last_attack = cand
+            groups = [m.entry for m in mentions if "ArmedGroup" in m.entry.types]
+            self.last_group = groups[-1] if groups else self.last_group
         return out
 
     # -- pieces ------------------------------------------------------------------------------
@@ -190,17 +201,19 @@ class Extractor:
             out.append(Mention(entry, ent.start - sent.start, ent.end - sent.start, nxt))
         return out
 
-    def _triggers(self, sent, matches) -> dict[str, tuple[str, int, int]]:
-        """The trigger of each kind in the sentence: the first in the text, the most precise on a tie."""
-        chosen: dict[str, tuple[str, int, int]] = {}
+    def _triggers(self, sent, matches) -> dict[tuple[str, str], tuple[str, int, int]]:
+        """The trigger of each kind in the sentence: the first in the text, the most precise on a tie.
+        Diplomatic steps are told several to a sentence ("recalled its ambassador, cancelled the talks"):
+        one of each class."""
+        chosen: dict[tuple[str, str], tuple[str, int, int]] = {}
         generic = {"attack"}
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], -(m[2] - m[1]))):
             name = self.nlp.vocab.strings[match_id]
             kind = self.by_name[name].kind
-            held = chosen.get(kind)
+            key = (kind, name if kind == "diplomatic" else "")
+            held = chosen.get(key)
             if held is None or (held[0] in generic and name not in generic):
-                chosen[kind] = (name, start, end)
-        # "claimed responsibility" and "accused … of" use words the attack lexicon also knows
+                chosen[key] = (name, start, end)
         return chosen
 
     def _candidate(self, sent, kind, name, start, end, mentions, found_dates, tolls) -> Candidate:
@@ -215,7 +228,9 @@ class Extractor:
                  and not (kind == "attack" and m.end < len(words) and words[m.end] in SAID)]
         passive = [m for m in after if m.start > 0 and words[m.start - 1] == "by" or
                    m.start > 1 and words[m.start - 2] == "by" and words[m.start - 1] == "the"]
-        if passive and (kind != "attack" or not doers or "by" in words[end:passive[0].start + 1]):
+        if not doers and not passive and self.last_group is not None and _the_group(words):
+            cand.doers = [self.last_group]   # "the group targeted …": the armed group named last
+        elif passive and (kind != "attack" or not doers or "by" in words[end:passive[0].start + 1]):
             cand.doers = [m.entry for m in passive[:1] if m.entry.is_actor]
         elif doers:
             run = [doers[-1]]
@@ -250,7 +265,7 @@ class Extractor:
             best = min(dated, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))
             cand.date, cand.date_basis = best.date, best.basis
         # "The strike killed nine": no doer named, the attack the article last told of, told more of
-        cand.continued = (kind == "attack" and not cand.doers and start > 0
+        cand.continued = (kind == "attack" and not cand.doers and not found_dates and start > 0
                           and sent[start - 1].lower_ in ("the", "this", "that"))
         if kind == "attack":
             self._toll(cand, sent, words, tolls)
@@ -308,12 +323,10 @@ class Extractor:
                 cand.claimants = _refs([m.entry for m in mentions if m.entry.is_actor][:1])
 
     @staticmethod
-    def _complete(cand: Candidate, hedged: bool) -> bool:
+    def _complete(cand: Candidate) -> bool:
         """A candidate worth an analyst's time: someone did it, and (for an attack) somewhere, on a day
-        or at a named place; a sentence that only surmises ("could", "likely") must name the day."""
+        or at a named place. (A sentence that only surmises, "could", "likely", must name the day.)"""
         if not cand.doers:
-            return False
-        if hedged and cand.date is None:
             return False
         if cand.kind == "attack":
             if not (cand.place or cand.country):
@@ -323,6 +336,11 @@ class Extractor:
         if cand.kind == "accusation":
             return bool(cand.targets)
         return True
+
+
+def _the_group(words: list[str]) -> bool:
+    return any(words[i] == "the" and words[i + 1] in ("group", "militants", "organization", "movement")
+               for i in range(len(words) - 1))
 
 
 def _inherit(cand: Candidate, earlier: Candidate) -> None:
