@@ -54,5 +54,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(validate.bp)
     app.register_blueprint(graphstore.bp)
     app.register_blueprint(ui.bp)
+    from .sources import bp as sources_bp
+
+    app.register_blueprint(sources_bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

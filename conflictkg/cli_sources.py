@@ -35,7 +35,11 @@ def ingest(article, published, publisher, url, output, as_json, store_spec) -> N
         raise click.ClickException(str(exc)) from exc
     if output:
         path = Path(output)
-        path.write_text(draft_yaml(result), encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        import os
+
+        path.write_text(draft_yaml(result, os.path.relpath(Path(article).resolve(), path.resolve().parent)),
+                        encoding="utf-8")
         page = path.with_suffix(".html")
         page.write_text(review_html(result), encoding="utf-8")
         click.echo(f"{len(result.candidates)} candidate(s): draft {path}, review page {page}", err=True)
@@ -43,3 +47,21 @@ def ingest(article, published, publisher, url, output, as_json, store_spec) -> N
         click.echo(json.dumps(result.as_json(), indent=2, ensure_ascii=False))
     elif not output:
         click.echo(draft_yaml(result), nl=False)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/sources.")
+@store_option
+def sources(as_json, store_spec) -> None:
+    """The sources the graph holds and what each contributed (GET /api/sources)."""
+    from conflictkg.cli import print_table
+    from conflictkg.graph.sources.provenance import sources as graph_sources
+
+    items = graph_sources(open_dataset_or_exit(store_spec))
+    if as_json:
+        click.echo(json.dumps({"sources": items}, indent=2, ensure_ascii=False))
+        return
+    print_table(["published", "publisher", "title", "quotes", "events", "only here", "claims"],
+                [[s["published"] or "", s["publisher"] or "", (s["title"] or "")[:60],
+                  *(str(s["contributed"][k]) for k in ("quotes", "events", "events_only_here", "claims"))]
+                 for s in items])

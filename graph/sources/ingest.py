@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..domain.source import Source, load_source
 from ..store import Store
@@ -43,6 +43,7 @@ class Ingested:
     info: SourceInfo
     source: Source
     candidates: list[Candidate]
+    names: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {"source": self.info.as_json(), "candidates": [c.as_json() for c in self.candidates]}
@@ -77,10 +78,10 @@ def ingest(store: Store, raw: bytes, *, published: str, publisher: str, url: str
            match: bool = True) -> Ingested:
     """The candidates an article reports, each matched to an event the graph holds where it can be."""
     info, source = read_article(raw, published=published, publisher=publisher, url=url)
-    extractor = Extractor(gazetteer.build(store))
-    candidates = extractor.extract(source.text, dt.date.fromisoformat(info.published))
+    names = gazetteer.build(store)
+    candidates = Extractor(names).extract(source.text, dt.date.fromisoformat(info.published))
     if match:
         from .match import match_candidates
 
         match_candidates(store, candidates)
-    return Ingested(info, source, candidates)
+    return Ingested(info, source, candidates, names)
