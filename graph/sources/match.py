@@ -14,7 +14,6 @@ where both name one, and are dated at most :data:`WINDOW_DAYS` apart.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..store import Store
@@ -45,6 +44,9 @@ SELECT ?e ?who ?state WHERE {
   ?e ck:date ?date .
 }"""
 
+_OTHERS = SPARQL_PREFIXES + """
+SELECT ?e ?who WHERE { ?e ck:accused|ck:counterpart ?who ; ck:date ?date . }"""
+
 
 @dataclass
 class Held:
@@ -54,6 +56,7 @@ class Held:
     types: set[str] = field(default_factory=set)
     country: str | None = None
     doers: set[str] = field(default_factory=set)
+    others: set[str] = field(default_factory=set)   # the accused, the counterparts: the dyad's other side
 
 
 def held_events(store: Store) -> dict[str, Held]:
@@ -69,7 +72,10 @@ def held_events(store: Store) -> dict[str, Held]:
         held.types.add(row["type"].value.rsplit("#", 1)[-1])
         if "country" in row:
             held.country = local_id(row["country"].value)
-    states: dict[str, set[str]] = defaultdict(set)
+    for row in store.select(_OTHERS):
+        key = local_id(row["e"].value)
+        if key in events:
+            events[key].others.add(local_id(row["who"].value))
     for row in store.select(_DOERS):
         key = local_id(row["e"].value)
         if key in events:
@@ -102,6 +108,9 @@ def find_match(c: Candidate, events: dict[str, Held]) -> str | None:
             continue
         if c.kind != "attack" and not set(c.types) & held.types:
             continue
+        others = {e.id for e in c.targets if e.id}
+        if c.kind != "attack" and others and held.others and not others & held.others:
+            continue   # Pakistan accusing Iran is not Pakistan accusing the BLA
         if c.kind == "attack":
             country = c.country[0] if c.country else None
             if country and held.country and country != held.country:

@@ -22,6 +22,7 @@ conflictkg.graph.write.load.LoadError: .../bad.ttl: cannot parse Turtle data: ..
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import IO, Iterator
@@ -118,7 +119,7 @@ class _Sources:
             self.current = path
             self.bar.set_description(f"reading {path.name}")
             if path.suffix.lower() == ".csv":
-                yield self._acled(path), ox.RdfFormat.N_TRIPLES, None
+                yield self._csv(path), ox.RdfFormat.N_TRIPLES, None
                 continue
             if path.suffix.lower() in (".yaml", ".yml"):
                 yield self._draft(path), ox.RdfFormat.N_TRIPLES, None
@@ -136,6 +137,23 @@ class _Sources:
         # the gate asks for the next source only when it has staged the last one: what follows is its own work
         self.bar.set_description("validating and committing")
         self.bar.refresh()
+
+    def _csv(self, path: Path):
+        """GDELT 2.0 events or UCDP GED, streamed row by row; any other CSV is ACLED-style."""
+        from ..sources.datasets import DatasetError, dataset_of, import_stream
+
+        try:
+            dataset = dataset_of(path)
+        except OSError as exc:
+            raise LoadError(f"cannot read {path}: {exc.strerror}") from exc
+        if dataset is None:
+            return self._acled(path)
+        self.bar.update(_size(path))
+        try:
+            # rows are read as the gate reads the stream: an error in one surfaces from the gate's read
+            return io.BufferedReader(import_stream(self.store, path), buffer_size=1 << 16)
+        except DatasetError as exc:
+            raise LoadError(str(exc)) from exc
 
     def _acled(self, path: Path) -> bytes:
         """An ACLED file's rows as N-Triples: they are matched against the store's actors, in Python."""
