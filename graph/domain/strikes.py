@@ -127,7 +127,7 @@ def strikes(store: Store, *, perpetrator: str | None = None, country: str | None
     evidence = evidence_rows(store, pattern, "e")
     from ..sources.provenance import event_provenance   # every source of an event, and what each disputes
 
-    event_sources, disputed = event_provenance(store, (r["e"].value for r in store.select(_TYPES % pattern)))
+    event_sources, disputed = event_provenance(store, types)
     out = []
     for row in store.select(_SCALARS % pattern):
         event = row["e"].value

@@ -151,7 +151,6 @@ class Extractor:
         self.nlp = pipeline(names)
         self.matcher = _matcher(self.nlp)
         self.by_name = {t.name: t for t in TRIGGERS}
-        self.order = {t.name: i for i, t in enumerate(TRIGGERS)}
 
     def extract(self, text: str, published: dt.date) -> list[Candidate]:
         doc = self.nlp(text)

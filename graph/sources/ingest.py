@@ -66,12 +66,9 @@ def read_article(raw: bytes, *, published: str, publisher: str, url: str | None 
         raise IngestError("the article is empty")
     # the first line of two words or more: a byline or a menu item ("• Login") is not the title
     lines = [line.strip() for line in source.text.splitlines()]
-    title = next((line for line in lines if sum(w.isalpha() for w in line.split()) >= 2), "")[:200] or info_title(lines)
+    title = next((line for line in lines if sum(w.isalpha() for w in line.split()) >= 2),
+                 next((line for line in lines if line), "untitled"))[:200]
     return SourceInfo(sha, day.isoformat(), publisher.strip(), url, title), source
-
-
-def info_title(lines: list[str]) -> str:
-    return next((line for line in lines if line), "untitled")[:200]
 
 
 def ingest(store: Store, raw: bytes, *, published: str, publisher: str, url: str | None = None,
