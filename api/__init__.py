@@ -45,7 +45,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limits.register(app)
     harden()  # rdflib fetches nothing for a FROM; Python code run inside no_network() opens no socket
 
-    from . import analysis, assets, facets, geo, graphstore, resource, rest, snapshots, sparql, ui, validate
+    from . import (analysis, assets, facets, geo, graphstore, resource, rest, snapshots, sources, sparql, ui,
+                   validate)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(rest.bp)
@@ -58,5 +59,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(ui.bp)
     app.register_blueprint(resource.bp)
     app.register_blueprint(assets.bp)
+    app.register_blueprint(sources.bp)
     app.extensions["conflictkg.store_as_of"] = snapshots.store_as_of
     return app

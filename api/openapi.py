@@ -139,6 +139,7 @@ def openapi_spec() -> dict:
                                      extra={"404": _PROBLEM, "409": _PROBLEM}),
             "/api/timeline": _get("Every dated event in order", [_FORMAT, *_PAGE], _ok("Timeline", csv=True)),
             "/api/queries": _get("Stored queries", [], {"description": "OK"}),
+            "/api/sources": _get("The sources the graph holds, and what each contributed", [_FORMAT], {"description": "OK"}),
             "/api/queries/{name}": _get("Run a stored query (its parameters as query parameters)",
                                         [_param("name", "The stored query's name", where="path", required=True), _FORMAT,
                                          *_PAGE], {"description": "OK"}, extra={"404": _PROBLEM}),

@@ -297,3 +297,4 @@ def source(show_text: bool) -> None:
 
 # Verbs that live beside the code they drive; imported last so they can use the helpers above.
 from conflictkg import cli_bench, cli_export, cli_serve, cli_snapshot, cli_validate  # noqa: E402,F401
+from conflictkg import cli_sources  # noqa: E402,F401

@@ -116,6 +116,9 @@ def describe_strikes(store: Store, pattern: str) -> list[dict]:
     for row in store.select(_TYPES % pattern):
         types[row["e"].value].append(local_id(row["type"].value.rsplit("#", 1)[-1]))
     evidence = evidence_rows(store, pattern, "e")
+    from ..sources.provenance import event_provenance   # every source of an event, and what each disputes
+
+    event_sources, disputed = event_provenance(store, types)
     out = []
     for row in store.select(_SCALARS % pattern):
         event = row["e"].value
@@ -137,5 +140,7 @@ def describe_strikes(store: Store, pattern: str) -> list[dict]:
             "fatalities_qualifier": row["fq"].value if "fq" in row else None,
             "status": row["status"].value if "status" in row else "reported",
             "evidence": evidence.get(event, []),
+            "sources": event_sources.get(event, []),
+            "disputed": disputed.get(event, []),
         })
     return out

@@ -22,6 +22,7 @@ conflictkg.graph.write.load.LoadError: .../bad.ttl: cannot parse Turtle data: ..
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import IO, Iterator
@@ -103,7 +104,7 @@ class _Sources:
         self.paths = [Path(p) for p in paths]
         for path in self.paths:  # a missing file or an unknown suffix stops us before any parsing
             _size(path)
-            if path.suffix.lower() != ".csv":
+            if path.suffix.lower() not in _IN_PYTHON:
                 rdf_format(path.name)
         self.current: Path | None = None
         self.bar = _NoBar()
@@ -118,7 +119,10 @@ class _Sources:
             self.current = path
             self.bar.set_description(f"reading {path.name}")
             if path.suffix.lower() == ".csv":
-                yield self._acled(path), ox.RdfFormat.N_TRIPLES, None
+                yield self._csv(path), ox.RdfFormat.N_TRIPLES, None
+                continue
+            if path.suffix.lower() in (".yaml", ".yml"):
+                yield self._draft(path), ox.RdfFormat.N_TRIPLES, None
                 continue
             if self.bar.disable:  # no bar to move: the engine reads the file itself
                 yield _by_path(path)
@@ -134,6 +138,23 @@ class _Sources:
         self.bar.set_description("validating and committing")
         self.bar.refresh()
 
+    def _csv(self, path: Path):
+        """GDELT 2.0 events or UCDP GED, streamed row by row; any other CSV is ACLED-style."""
+        from ..sources.datasets import DatasetError, dataset_of, import_stream
+
+        try:
+            dataset = dataset_of(path)
+        except OSError as exc:
+            raise LoadError(f"cannot read {path}: {exc.strerror}") from exc
+        if dataset is None:
+            return self._acled(path)
+        self.bar.update(_size(path))
+        try:
+            # rows are read as the gate reads the stream: an error in one surfaces from the gate's read
+            return io.BufferedReader(import_stream(self.store, path), buffer_size=1 << 16)
+        except DatasetError as exc:
+            raise LoadError(str(exc)) from exc
+
     def _acled(self, path: Path) -> bytes:
         """An ACLED file's rows as N-Triples: they are matched against the store's actors, in Python."""
         try:
@@ -146,8 +167,22 @@ class _Sources:
         except (AcledError, UnicodeDecodeError) as exc:
             raise LoadError(str(exc)) from exc
 
+    def _draft(self, path: Path) -> bytes:
+        """A reviewed draft of ``conflictkg ingest``: its source, events and claims, matched to the store."""
+        from ..sources.load import DraftError, draft_ntriples
+
+        self.bar.update(_size(path))
+        try:
+            return draft_ntriples(path, self.store)
+        except DraftError as exc:
+            raise LoadError(str(exc)) from exc
+
     def close(self) -> None:
         self.bar.close()
+
+
+#: Files read in Python into N-Triples (matched against the store's names), not by the engine.
+_IN_PYTHON = (".csv", ".yaml", ".yml")
 
 
 def _by_path(path: Path) -> tuple[Path, ox.RdfFormat, str]:
@@ -183,7 +218,7 @@ def load_files(store: Store, paths: list[Path], *, engine: str = "fast", progres
     while it is checked (see :func:`.gate.load_checked`).
     """
     again = None
-    if alone and not any(Path(p).suffix.lower() == ".csv" for p in paths):  # CSV rows are matched in Python, once
+    if alone and not any(Path(p).suffix.lower() in _IN_PYTHON for p in paths):  # matched in Python, once
         again = [_by_path(Path(p)) for p in paths]
     return _through_gate(load_checked, store, paths, engine, progress, alone=again)
 
