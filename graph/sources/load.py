@@ -130,6 +130,9 @@ class _DraftBuilder(_Builder):
                 claim = {"quotes": entry.get("quotes") or spec.get("quotes"), "status": entry.get("status", "reported"),
                          "by": entry.get("by", base["by"])}
                 self.source_claim(event, CK.perpetrator, actor, claim, f"{where} perpetrator {entry['actor']}")
+                # a source that reports it as fact makes it a plain triple, beside the claims that only allege it
+                if claim["status"] == "reported" and actor not in held.get(CK.perpetrator, set()):
+                    self.add(event, CK.perpetrator, actor)
 
     def _contains(self, place: str, held: set[str]) -> bool:
         """The graph's place of the event lies within ``place``: naming the wider area is no dispute."""
