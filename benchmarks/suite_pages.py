@@ -63,6 +63,7 @@ def _reference(spec: str, cursors: dict[str, str | None], requests: int) -> dict
     for name, cursor in cursors.items():
         recorder = _Recorder(store)
         label_index(recorder)  # cached per store object, as the server's is after its first request
+        strikes_page(recorder, limit=100, cursor=cursor)  # and the list's first and last dates
         recorder.queries.clear()
         strikes_page(recorder, limit=100, cursor=cursor)
         texts = list(recorder.queries)

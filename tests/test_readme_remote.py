@@ -143,5 +143,6 @@ def test_the_virtuoso_walkthrough_runs_as_written():
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        server.stdout.close()
     assert "Koh-e-Sabz" in done.stdout
     assert done.stdout == CliRunner().invoke(main, ["strikes", "--country", "Pakistan"]).stdout

@@ -95,7 +95,7 @@ def test_bench_every_suite_runs(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["bench", "--events", "200", "--repeat", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert {"load", "queries", "snapshot", "http"} <= {r["suite"] for r in report["results"]}
+    assert {"load", "queries", "snapshot", "http", "pages", "remote_load"} <= {r["suite"] for r in report["results"]}
     _check_ratios(report)
     http = [r for r in report["results"] if r["suite"] == "http"]
     throughput = [r for r in http if "ours" in r]
