@@ -149,3 +149,20 @@ def test_a_draft_whose_article_changed_or_names_nothing_is_refused(runner, tmp_p
     bad.write_text(yaml.safe_dump(spec), encoding="utf-8")
     result = runner.invoke(main, ["load", str(bad)])
     assert result.exit_code == 1 and "has changed since the draft was written" in result.output
+
+
+def test_a_source_that_reports_what_another_only_alleges_makes_it_a_fact_and_keeps_the_allegation(runner, tmp_path):
+    # the seed article has Israel's Damascus strike only as Iran's allegation; a wire reports it flatly
+    data = Dataset(open_store("memory"))
+    damascus = "2024-01-20-damascus-airstrike"
+    assert [(p["label"], p["attribution"]) for s in strikes(data, country="Syria") if s["id"] == damascus
+            for p in s["perpetrators"]] == [("Israel", "alleged")]
+    wire, out = draft(runner, tmp_path, "wire-damascus.txt", "2024-01-21", "Test Wire")
+    assert [c["matches"] for c in out["candidates"]] == [damascus]
+    data.load_files([wire])  # through the shapes: a reported claim comes with its plain triple
+    [perp] = [p for s in strikes(data, country="Syria") if s["id"] == damascus for p in s["perpetrators"]]
+    assert (perp["label"], perp["attribution"]) == ("Israel", "reported")
+    claims = data.select("PREFIX ck: <https://w3id.org/conflictkg/ontology#> SELECT ?status WHERE { "
+                         f"?c ck:claimAbout <https://w3id.org/conflictkg/id/event/{damascus}> ; "
+                         "ck:claimProperty ck:perpetrator ; ck:status ?status } ORDER BY ?status")
+    assert [row["status"].value for row in claims] == ["alleged", "reported"]

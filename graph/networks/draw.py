@@ -256,11 +256,18 @@ def dyad_timeline_figure(store: Store, *, date_from: str | None = None, date_to:
     """Events on a time axis, one lane per pair of actors (who acts, against whom), coloured by
     kind, each labelled (labels kept apart by adjustText), arrows for the responses the article
     reports."""
-    events = [e for e in timeline(store) if _day(e["date"]) and e.get("by") and e.get("against")
+    def sides(event) -> tuple[dict | None, dict | None]:
+        """Who acts (a reported party first) and against whom (else the country struck)."""
+        by = sorted(event["by"], key=lambda p: p["attribution"] != "reported")
+        reported = [p for p in event["against"] if p["attribution"] == "reported"]
+        against = reported or ([event["country"]] if event["country"] else []) or event["against"]
+        return (by[0] if by else None), (against[0] if against else None)
+
+    events = [e for e in timeline(store) if _day(e["date"]) and all(sides(e))
               and (not date_from or e["date"] >= date_from) and (not date_to or e["date"] <= date_to)]
 
     def dyad(event) -> str:
-        return " – ".join(sorted({event["by"][0]["label"], event["against"][0]["label"]}))
+        return " – ".join(sorted({side["label"] for side in sides(event)}))
 
     order = sorted({dyad(e) for e in events}, key=lambda d: min(e["date"] for e in events if dyad(e) == d))
     lanes = {d: len(order) - 1 - n for n, d in enumerate(order)}  # the first pair at the top
@@ -275,9 +282,13 @@ def dyad_timeline_figure(store: Store, *, date_from: str | None = None, date_to:
         stacked[(day, lane)] = offset + 1
         y = lane + 0.16 * offset
         position[event["id"]] = (day, y)
-        ax.scatter([day], [y], color=KIND_COLOURS.get(event["kind"], KIND_COLOURS["event"]), s=50, zorder=3)
+        colour = KIND_COLOURS.get(event["kind"], KIND_COLOURS["event"])
+        actor = sides(event)[0]
+        reported = actor.get("attribution", "reported") == "reported"
+        # an actor only alleged (or claimed) is a hollow point, and its label says so
+        ax.scatter([day], [y], s=50, zorder=3, color=colour if reported else "none", edgecolors=colour)
         short = event["label"] if len(event["label"]) <= 38 else event["label"][:36].rstrip() + "…"
-        texts.append(ax.text(day, y, short, fontsize=7, zorder=4))
+        texts.append(ax.text(day, y, short if reported else f"{short} ({actor['attribution']})", fontsize=7, zorder=4))
     for event in events:
         for other in event["responds_to"]:
             if other in position:
