@@ -128,6 +128,11 @@ def _inter(kinds: dict, states: dict, actor: str, country: str | None) -> int:
     return REBELS if kinds.get(actor) == CK.ArmedGroup else EXTERNAL
 
 
+def _state_of(actors: list[str], states: dict, kinds: dict) -> str | None:
+    """The state the first of ``actors`` belongs to (itself, for a state), if any."""
+    return next((s for s in sorted(states.get(actors[0], ())) if kinds.get(s) == CK.State), None) if actors else None
+
+
 def _note(role: str, entry: dict) -> str:
     who = " and ".join(b["label"] for b in entry["attributed_by"])
     return f"{role} {entry['attribution']}{' by ' + who if who else ''}: {entry['label']}."
@@ -168,17 +173,15 @@ def export_acled(store: Store, out: IO[str]) -> None:
         perps, targets = perpetrators.get(event, []), groups.get(event, [])
         side1 = parties[event][1] + [p["iri"] for p in perps if is_reported(p)]
         # an event's own country, or its place's, or (a statement, a call) the state of who acted
-        country = row["country"].value if "country" in row else \
-            next((s for s in sorted(states.get(side1[0], ())) if kinds.get(s) == CK.State), None) if side1 else None
+        country = row["country"].value if "country" in row else _state_of(side1, states, kinds)
         if country is None:
             continue
         side2 = parties[event][2] + [g["iri"] for g in targets if is_reported(g)]
-        kind = row["type"].value.rsplit("#", 1)[-1]
-        is_attack = kind in ("Attack", "TargetedKilling") or any(p for p in perps)
-        coded = EVENT_TYPES.get(kind, (STRATEGIC, "Other"))
+        coded = EVENT_TYPES.get(row["type"].value.rsplit("#", 1)[-1], (STRATEGIC, "Other"))
         if coded is None:  # the means are not given: remote if any side named came from across the border
             foreign = any(country not in states.get(p["iri"], {country}) for p in perps)
             coded = REMOTE if foreign else CLASH
+        is_attack = coded[0] != STRATEGIC
         names = [index.labels.get(a, a) for a in side1]
         inters = [_inter(kinds, states, a, country) for a in side1]
         if is_attack and not side1:
