@@ -113,13 +113,18 @@ class _Builder:
             count += 1
         return count
 
-    def claim(self, about: str, prop: str, value: str, spec: dict, where: str, default_status: str) -> None:
+    def claim_node(self, about: str, prop: str, value: str | ox.Literal) -> str:
+        """The claim's IRI, named by what it says (a later source's builder also names the source)."""
+        text = value.value if isinstance(value, ox.Literal) else value
+        return iri("claim", hashlib.sha256(f"{about} {prop} {text}".encode()).hexdigest()[:12])
+
+    def claim(self, about: str, prop: str, value: str | ox.Literal, spec: dict, where: str,
+              default_status: str = "reported") -> None:
         """A claim that ``about prop value`` holds, with its status, claimants and evidence."""
         status = spec.get("status", spec.get("attribution", default_status))
         if status not in CLAIM_STATUSES:
             raise SeedError(f"{where}: claim status {status!r} not in {sorted(CLAIM_STATUSES)}")
-        digest = hashlib.sha256(f"{about} {prop} {value}".encode()).hexdigest()[:12]
-        node = iri("claim", digest)
+        node = self.claim_node(about, prop, value)
         self.add(node, RDF.type, CK.Claim)
         self.add(node, CK.claimAbout, about)
         self.add(node, CK.claimProperty, prop)

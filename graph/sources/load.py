@@ -82,23 +82,10 @@ class _DraftBuilder(_Builder):
         self.add(s, CK.normalizedSha256, _lit(hashlib.sha256(self.source.text.encode()).hexdigest()))
         self.add(s, CK.foldedCharacters, _lit(sum(self.source.folded.values()), XSD.integer))
 
-    def source_claim(self, about: str, prop: str, value, spec: dict, where: str) -> None:
-        """A claim of this source: minted per source, so two sources' versions of one fact stay two claims."""
-        status = spec.get("status", "reported")
-        if status not in CLAIM_STATUSES:
-            raise SeedError(f"{where}: claim status {status!r} not in {sorted(CLAIM_STATUSES)}")
+    def claim_node(self, about: str, prop: str, value) -> str:
+        """Minted per source, so two sources' versions of one fact stay two claims."""
         text = value.value if isinstance(value, ox.Literal) else value
-        digest = hashlib.sha256(f"{self.source.sha256} {about} {prop} {text}".encode()).hexdigest()[:12]
-        node = iri("claim", digest)
-        self.add(node, RDF.type, CK.Claim)
-        self.add(node, CK.claimAbout, about)
-        self.add(node, CK.claimProperty, prop)
-        self.add(node, CK.claimValue, value)
-        self.add(node, CK.status, _lit(status))
-        for who in spec.get("by", []):
-            self.add(node, CK.claimant, self.ref("actor", who, where))
-        if self.evidence(node, spec.get("quotes"), where) == 0:
-            raise SeedError(f"{where}: a claim needs at least one quote")
+        return iri("claim", hashlib.sha256(f"{self.source.sha256} {about} {prop} {text}".encode()).hexdigest()[:12])
 
     def build_matched(self, spec: dict) -> None:
         key = spec["matches"]
@@ -116,20 +103,20 @@ class _DraftBuilder(_Builder):
         if base["status"] not in CLAIM_STATUSES:
             base["status"] = "reported"
         if spec.get("fatalities") is not None and str(int(spec["fatalities"])) not in held.get(CK.fatalities, set()):
-            self.source_claim(event, CK.fatalities, _lit(int(spec["fatalities"]), XSD.integer), base,
+            self.claim(event, CK.fatalities, _lit(int(spec["fatalities"]), XSD.integer), base,
                               f"{where} fatalities")
         if spec.get("location"):
             place = self.ref("place", spec["location"], where)
             if place not in held.get(CK.location, set()) and not self._contains(place, held.get(CK.location, set())):
-                self.source_claim(event, CK.location, place, base, f"{where} location")
+                self.claim(event, CK.location, place, base, f"{where} location")
         if spec.get("operation"):
-            self.source_claim(event, SKOS.altLabel, _lit(spec["operation"], lang="en"), base, f"{where} operation")
+            self.claim(event, SKOS.altLabel, _lit(spec["operation"], lang="en"), base, f"{where} operation")
         for entry in spec.get("perpetrators", []):
             actor = self.ref("actor", entry["actor"], where)
             if actor not in held.get(CK.perpetrator, set()) or entry.get("status", "reported") != "reported":
                 claim = {"quotes": entry.get("quotes") or spec.get("quotes"), "status": entry.get("status", "reported"),
                          "by": entry.get("by", base["by"])}
-                self.source_claim(event, CK.perpetrator, actor, claim, f"{where} perpetrator {entry['actor']}")
+                self.claim(event, CK.perpetrator, actor, claim, f"{where} perpetrator {entry['actor']}")
                 # a source that reports it as fact makes it a plain triple, beside the claims that only allege it
                 if claim["status"] == "reported" and actor not in held.get(CK.perpetrator, set()):
                     self.add(event, CK.perpetrator, actor)
