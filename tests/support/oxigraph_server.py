@@ -131,11 +131,11 @@ def _tail(log: Path, chars: int = 2000) -> str:
         return ""
 
 
-def _answers(query_url: str) -> bool:
+def _answers(query_url: str, timeout: float = 1) -> bool:
     url = query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     try:
-        with urllib.request.urlopen(request, timeout=1) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status == 200
     except (OSError, urllib.error.URLError):
         return False
@@ -204,6 +204,20 @@ def oxigraph_server(location: str | Path | None = None, *, load: Iterable[str | 
         yield OxigraphServer(host, chosen, where, process, log)
 
 
+def serve_until_interrupted(running, describe) -> None:
+    """A test server's command line: print its ``--store`` spec, run until ^C; a failed start exits 1."""
+    try:
+        with running as server:
+            print(server.spec, flush=True)
+            print(f"{describe(server)}  (Ctrl-C stops it)", file=sys.stderr)
+            try:
+                server.process.wait()
+            except KeyboardInterrupt:
+                pass
+    except StoreError as exc:
+        sys.exit(f"Error: {exc}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run a server until interrupted, printing the ``--store`` spec that reaches it."""
     parser = argparse.ArgumentParser(prog="python -m tests.support.oxigraph_server", description=main.__doc__)
@@ -212,16 +226,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=None, help="default: a free one")
     args = parser.parse_args(argv)
-    try:
-        with oxigraph_server(args.location, load=args.load, host=args.host, port=args.port) as server:
-            print(server.spec, flush=True)
-            print(f"query {server.query_url}  update {server.update_url}  (Ctrl-C stops it)", file=sys.stderr)
-            try:
-                server.process.wait()
-            except KeyboardInterrupt:
-                pass
-    except OxigraphServerError as exc:
-        sys.exit(f"Error: {exc}")
+    serve_until_interrupted(oxigraph_server(args.location, load=args.load, host=args.host, port=args.port),
+                            lambda server: f"query {server.query_url}  update {server.update_url}")
 
 
 if __name__ == "__main__":

@@ -22,12 +22,8 @@ import argparse
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +31,7 @@ from typing import Iterator
 
 from conflictkg.graph.store import StoreError
 
-from .oxigraph_server import _stop, _tail, free_port
+from .oxigraph_server import _answers, _stop, _tail, free_port, serve_until_interrupted
 
 __all__ = ["DATA_GRAPH", "VirtuosoServer", "VirtuosoServerError", "virtuoso_available", "virtuoso_server"]
 
@@ -126,16 +122,6 @@ def configure(stock: str, directory: Path, sql_port: int, http_port: int) -> str
     return re.sub(r"(?m)^\[SPARQL\]\s*$", "[SPARQL]\nResultSetMaxRows = 100000000\nMaxQueryExecutionTime = 0", text, 1)
 
 
-def _answers(query_url: str) -> bool:
-    url = query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
-    try:
-        with urllib.request.urlopen(request, timeout=2) as response:
-            return response.status == 200
-    except (OSError, urllib.error.URLError):
-        return False
-
-
 @contextmanager
 def virtuoso_server(directory: str | Path | None = None, *, host: str = "127.0.0.1", http_port: int | None = None,
                     timeout: float = START_TIMEOUT) -> Iterator[VirtuosoServer]:
@@ -158,7 +144,7 @@ def virtuoso_server(directory: str | Path | None = None, *, host: str = "127.0.0
         stack.callback(_stop, process)
         server = VirtuosoServer(host, http_port, sql_port, where, process)
         deadline = time.monotonic() + timeout
-        while not _answers(server.query_url):
+        while not _answers(server.query_url, timeout=2):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise VirtuosoServerError(f"virtuoso-t did not answer: {_tail(log) or _tail(where / 'stdout.log')}")
             time.sleep(0.1)
@@ -173,16 +159,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--directory", help="the database directory (default: a temporary one)")
     parser.add_argument("--http-port", type=int, default=None, help="the SPARQL endpoint's port (default: a free one)")
     args = parser.parse_args(argv)
-    try:
-        with virtuoso_server(args.directory, http_port=args.http_port) as server:
-            print(server.spec, flush=True)
-            print(f"query and update {server.query_url}  (Ctrl-C stops it)", file=sys.stderr)
-            try:
-                server.process.wait()
-            except KeyboardInterrupt:
-                pass
-    except VirtuosoServerError as exc:
-        sys.exit(f"Error: {exc}")
+    serve_until_interrupted(virtuoso_server(args.directory, http_port=args.http_port),
+                            lambda server: f"query and update {server.query_url}")
 
 
 if __name__ == "__main__":
