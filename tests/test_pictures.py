@@ -52,12 +52,16 @@ def test_legends_sit_beside_the_drawing(store):
 
 def test_make_notebook_runs_jupyter_from_the_venv():
     import importlib.util
+    import os
     import subprocess
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     assert importlib.util.find_spec("notebook") is not None  # the viz extra installs it
-    plan = subprocess.run(["make", "-n", "notebook"], cwd=root, capture_output=True, text=True, check=True).stdout
+    # under `make test` this make is a sub-make: it would print "Entering directory" lines
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "notebook"], cwd=root, env=env,
+                          capture_output=True, text=True, check=True).stdout
     assert plan.strip().splitlines()[-1] == ".venv/bin/jupyter notebook --notebook-dir=notebooks"
 
 
