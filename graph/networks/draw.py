@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -232,6 +234,8 @@ def _unclutter(ax, texts: list) -> None:
         from adjustText import adjust_text
     except ImportError:
         return
+    if type(ax.figure.canvas) is FigureCanvasBase:  # a bare Figure: measure with the renderer it will be saved with
+        FigureCanvasAgg(ax.figure)
     ax.figure.canvas.draw()  # adjustText measures the labels as drawn
     adjust_text(texts, ax=ax, expand=(1.2, 1.4), arrowprops={"arrowstyle": "-", "color": "#98a2b3", "lw": 0.5})
 
