@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conflictkg.api import create_app
 from conflictkg.graph.store import open_store
+from tests.support.live_app import serving
 
 # the seed built once for the suite, kept in the checkout rather than the user's cache (see graph/cache.py);
 # the tests' subprocesses inherit it
@@ -41,19 +42,8 @@ def runner():
 @pytest.fixture
 def live_server(app):
     """The app on a real HTTP server, 127.0.0.1 and a free port, stopped after the test."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as url:
+        yield url
 
 
 class Listener:

@@ -4,7 +4,6 @@ GET and POST, for every query form; rdflib's SPARQLStore; pandas."""
 import csv
 import io
 import json
-import threading
 import urllib.request
 from urllib.parse import quote
 
@@ -16,6 +15,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from conflictkg.api import create_app
+from tests.support.live_app import serving
 
 CK = "https://w3id.org/conflictkg/ontology#"
 ID = "https://w3id.org/conflictkg/id/"
@@ -39,18 +39,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 @pytest.fixture(scope="module")
 def server():
     """One live server for the module: every client here only reads."""
-    from werkzeug.serving import make_server
-
-    app = create_app({"STORE": "memory", "TESTING": True})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    with serving(create_app({"STORE": "memory", "TESTING": True})) as url:
+        yield url
 
 
 def _wrapper(server, query, method, fmt=None):
