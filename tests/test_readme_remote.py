@@ -28,6 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 MARKER = "<!-- tests/test_readme_remote.py runs this block as written"
 
 
+def _stop_group(process: subprocess.Popen, timeout: float) -> None:
+    """Stop a server started in its own process group (it may have children): TERM, then KILL."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def _block() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     after = text[text.index(MARKER):]
@@ -87,12 +97,7 @@ def test_the_remote_store_walkthrough_runs_as_written(tmp_path):
             outputs.append((argv, done.stdout + done.stderr))
     finally:
         for process in background:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            _stop_group(process, timeout=20)
 
     # the embedded store, given the same file, answers the same
     local = open_store("memory")
@@ -137,12 +142,7 @@ def test_the_virtuoso_walkthrough_runs_as_written():
                               text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        _stop_group(server, timeout=30)
         server.stdout.close()
     assert "Koh-e-Sabz" in done.stdout
     assert done.stdout == CliRunner().invoke(main, ["strikes", "--country", "Pakistan"]).stdout
