@@ -40,25 +40,29 @@ _SURE = ["reported", "claimed", "alleged", "speculated", "denied", "external"]
 
 
 def attributed(store: Store, pattern: str, prop: str) -> dict[str, list[dict]]:
-    """For each event, the actors it is linked to by ``prop``, each with status and claimants."""
+    """For each event, the actors it is linked to by ``prop``, each with status and claimants.
+
+    Several claims (several sources) may attribute the same actor: the surest status is shown,
+    with its evidence; an asserted link no claim qualifies is ``reported``."""
     index = label_index(store)
-    found: dict[str, dict[str, dict]] = defaultdict(dict)
     rows = store.select(_ATTRIBUTED % (pattern, prop, prop, prop))
     evidence = evidence_for(store, (row["claim"].value for row in rows if "claim" in row))
+    found: dict[str, dict[str, dict]] = defaultdict(dict)
+    claims: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # (event, actor) -> status -> claim
     for row in rows:
         event, actor = row["e"].value, row["actor"].value
         entry = found[event].setdefault(actor, {**index.describe(actor), "attribution": "reported",
                                                 "attributed_by": [], "evidence": []})
-        # several claims (several sources) may attribute the same actor: the surest status wins
-        if "status" in row and _SURE.index(row["status"].value) <= _SURE.index(entry.get("_status", "external")):
-            entry["attribution"] = entry["_status"] = row["status"].value
-            entry["evidence"] = evidence.get(row["claim"].value, [])
+        if "status" in row:
+            claims[event, actor].setdefault(row["status"].value, row["claim"].value)
         if "claimant" in row:
             who = index.describe(row["claimant"].value, aliases=False)
             if who not in entry["attributed_by"]:
                 entry["attributed_by"].append(who)
-    return {event: sorted(({k: v for k, v in a.items() if k != "_status"} for a in actors.values()), key=lambda a: a["id"])
-            for event, actors in found.items()}
+    for (event, actor), by_status in claims.items():
+        surest = min(by_status, key=_SURE.index)
+        found[event][actor].update(attribution=surest, evidence=evidence.get(by_status[surest], []))
+    return {event: sorted(actors.values(), key=lambda a: a["id"]) for event, actors in found.items()}
 
 
 def how_known(status: str, by: list[dict]) -> str:
@@ -88,4 +92,5 @@ def as_text(entry: dict) -> str:
 
 
 def is_reported(entry: dict) -> bool:
+    """Whether an attributed actor (or an edge of the networks) is what the source reports as fact."""
     return entry.get("attribution", "reported") == "reported"

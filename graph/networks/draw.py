@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..domain.attribution import is_reported
 from ..domain.names import label_index
 from ..store import Store
 from ..domain.strikes import strikes
@@ -36,10 +37,6 @@ KIND_COLOURS = {"attack": "#d62728", "speech_act": "#ff7f0e", "diplomatic_action
 UNSURE_STYLE = (0.45, (0, (2, 2)))
 
 
-def _reported(data: dict) -> bool:
-    return data.get("attribution", "reported") == "reported"
-
-
 def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: int = 7) -> Figure:
     """The network: nodes coloured by actor type, edges styled by relation, width by count; an
     edge whose attribution is not reported (alleged, claimed…) is faint and finely dashed."""
@@ -56,7 +53,7 @@ def network_figure(graph: nx.MultiDiGraph, *, title: str | None = None, seed: in
     nx.draw_networkx_labels(graph, pos, ax=ax, labels={n: graph.nodes[n]["label"] for n in graph}, font_size=8)
     counts: dict[tuple, int] = {}
     for u, v, data in graph.edges(data=True):
-        key = (u, v, data.get("relation", ""), _reported(data))
+        key = (u, v, data.get("relation", ""), is_reported(data))
         counts[key] = counts.get(key, 0) + 1
     for (u, v, relation, reported), count in counts.items():
         colour, style = RELATION_STYLES.get(relation, ("#7f7f7f", "solid"))
@@ -91,10 +88,10 @@ def pyvis_html(graph: nx.MultiDiGraph, *, height: str = "700px") -> str:
                      color=TYPE_COLOURS.get(data.get("type", "other"), "#bcbd22"))
     for u, v, data in graph.edges(data=True):
         colour, style = RELATION_STYLES.get(data.get("relation", ""), ("#7f7f7f", "solid"))
-        known = "" if _reported(data) else f" ({data['attribution']}" + (
+        known = "" if is_reported(data) else f" ({data['attribution']}" + (
             f" by {data['attributed_by']})" if data.get("attributed_by") else ")")
         net.add_edge(u, v, title=f"{data.get('date', '')} {data.get('label', '')}{known}", color=colour,
-                     dashes=style != "solid" or not _reported(data))
+                     dashes=style != "solid" or not is_reported(data))
     html = net.generate_html()
     # pyvis "in_line" still links Bootstrap from a CDN (layout only) and vis-network's CSS: drop one, inline the other
     html = re.sub(r'<link[^>]+href="https?://[^"]+"[^>]*>', "", html)
@@ -194,7 +191,7 @@ def strike_map(store: Store, *, date_from: str | None = None, date_to: str | Non
         for perp in strike["perpetrators"]:
             if perp["iri"] in points and perp["iri"] != place and _inside(points[perp["iri"]], frame):
                 px, py = points[perp["iri"]]
-                alpha, style = (0.6, "solid") if _reported(perp) else UNSURE_STYLE
+                alpha, style = (0.6, "solid") if is_reported(perp) else UNSURE_STYLE
                 ax.annotate("", xy=(x, y), xytext=(px, py),
                             arrowprops={"arrowstyle": "->", "color": "#555555", "alpha": alpha, "lw": 0.8,
                                         "linestyle": style})
@@ -262,8 +259,8 @@ def dyad_timeline_figure(store: Store, *, date_from: str | None = None, date_to:
     reports."""
     def sides(event) -> tuple[dict | None, dict | None]:
         """Who acts (a reported party first) and against whom (else the country struck)."""
-        by = sorted(event["by"], key=lambda p: p["attribution"] != "reported")
-        reported = [p for p in event["against"] if p["attribution"] == "reported"]
+        by = sorted(event["by"], key=lambda p: not is_reported(p))
+        reported = [p for p in event["against"] if is_reported(p)]
         against = reported or ([event["country"]] if event["country"] else []) or event["against"]
         return (by[0] if by else None), (against[0] if against else None)
 
@@ -288,7 +285,7 @@ def dyad_timeline_figure(store: Store, *, date_from: str | None = None, date_to:
         position[event["id"]] = (day, y)
         colour = KIND_COLOURS.get(event["kind"], KIND_COLOURS["event"])
         actor = sides(event)[0]
-        reported = actor.get("attribution", "reported") == "reported"
+        reported = is_reported(actor)
         # an actor only alleged (or claimed) is a hollow point, and its label says so
         ax.scatter([day], [y], s=50, zorder=3, color=colour if reported else "none", edgecolors=colour)
         short = event["label"] if len(event["label"]) <= 38 else event["label"][:36].rstrip() + "…"
