@@ -45,10 +45,6 @@ SELECT DISTINCT ?p ?wkt ?country WHERE {
   OPTIONAL { ?p ck:country ?country }
 }"""
 
-_LOCATIONS = SPARQL_PREFIXES + """
-SELECT ?e ?place WHERE { VALUES ?e { %s } ?e ck:location ?place . }"""
-
-
 def _points(store: Store, nodes: set[str]) -> dict[str, tuple[float, float]]:
     if not nodes:
         return {}
@@ -68,11 +64,8 @@ def _feature(fid: str, xy: tuple[float, float], properties: dict) -> dict:
 def strike_collection(store: Store, strikes: list[dict]) -> dict:
     """A FeatureCollection of the given ``/api/strikes`` objects, one point each, in their order."""
     index = label_index(store)
-    locations: dict[str, str] = {}
-    if strikes:
-        for row in store.select(_LOCATIONS % " ".join(f"<{s['iri']}>" for s in strikes)):
-            locations.setdefault(row["e"].value, row["place"].value)
-    places = {s["iri"]: locations.get(s["iri"]) or (s["target"] or {}).get("iri") for s in strikes}
+    # where it happened, else what it hit: the strike objects carry both
+    places = {s["iri"]: (s["location"] or s["target"] or {}).get("iri") for s in strikes}
     points = _points(store, {p for p in places.values() if p})
     features, unlocated = [], []
     for s in strikes:
