@@ -39,23 +39,41 @@ def goldstein(code: str) -> float | None:
     return None
 
 
-# The most specific classes of each event: those with no subclass among the event's own types.
-_CODES = SPARQL_PREFIXES + """
-SELECT ?e ?code WHERE {
-  ?e a ?class . ?class ck:cameoCode ?code .
-  FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf+ ?class . FILTER(?sub != ?class) }
-}"""
+#: every type of each event that has a scored class, with the type's code if it has one
+_TYPES = SPARQL_PREFIXES + """SELECT DISTINCT ?e ?class ?code WHERE {
+  ?e a ?scored . ?scored ck:cameoCode [] . ?e a ?class OPTIONAL { ?class ck:cameoCode ?code } }"""
+_TREE = SPARQL_PREFIXES + "SELECT ?sub ?class WHERE { ?sub rdfs:subClassOf ?class FILTER(?sub != ?class) }"
 
 
 def event_scores(store: Store) -> dict[str, tuple[str, float]]:
-    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class."""
+    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class.
+
+    Only an event's most specific classes count: those with no sub-class among its own types. The
+    class tree is read by itself and applied here: Virtuoso answers a path inside ``FILTER NOT
+    EXISTS`` wrongly, depending on the order the triples were written in (docs/stores.md).
+    """
+    below = _below(store)
+    rows = store.select(_TYPES)
+    types: dict[str, set[str]] = {}
+    for row in rows:
+        types.setdefault(row["e"].value, set()).add(row["class"].value)
     out: dict[str, tuple[str, float]] = {}
-    for row in store.select(_CODES):
-        code = row["code"].value
-        score = goldstein(code)
-        if score is None:
+    for row in rows:
+        if "code" not in row:
             continue
-        event = row["e"].value
+        code, event, cls = row["code"].value, row["e"].value, row["class"].value
+        score = goldstein(code)
+        if score is None or any((sub, cls) in below for sub in types[event]):
+            continue
         if event not in out or score < out[event][1]:
             out[event] = (code, score)
     return out
+
+
+def _below(store: Store) -> set[tuple[str, str]]:
+    """Every (class, super-class) pair of the class tree, however deep (Virtuoso walks a path only
+    from a given start, so the tree is walked here)."""
+    import networkx as nx
+
+    tree = nx.DiGraph((row["sub"].value, row["class"].value) for row in store.select(_TREE))
+    return {(sub, cls) for sub in tree for cls in nx.descendants(tree, sub)}

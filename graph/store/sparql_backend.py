@@ -14,11 +14,11 @@ protocol's ``default-graph-uri``) and written as one (every triple of the defaul
 default graph is the union of all its graphs, its system graphs too: there the data needs a graph.
 The same spec works on every engine (Oxigraph server, Fuseki, Virtuoso).
 
-A bulk load (a write checked whole, or past :data:`BATCH` triples) goes to the engine's Graph
-Store Protocol endpoint (``store=``; by default, after a final ``/query``, ``/store``: Oxigraph
-server's) in batches of :data:`BATCH` triples, with a progress bar on a terminal, into a scratch
-graph that one update then adds to the data and drops: all of it or none, as every write. With no
-such endpoint, the batches go as ``INSERT DATA`` requests into the scratch graph, the same way.
+A bulk load (a write checked whole, or past :data:`BATCH` triples), once checked, goes to the
+engine's Graph Store Protocol endpoint (``store=``; by default, after a final ``/query``,
+``/store``: Oxigraph server's, whose bulk loader it asks for) in batches of :data:`BATCH`
+triples, with a progress bar on a terminal, straight into the data; with no such endpoint, as
+``INSERT DATA`` requests. If a batch fails, those already sent are taken back.
 
 Writes (``INSERT DATA`` for small writes) carry ``Authorization: Bearer $CONFLICTKG_UPDATE_TOKEN`` when
 that is set, so a remote conflictkg server accepts them too.
@@ -37,7 +37,6 @@ import json
 import re
 import sys
 import threading
-import uuid
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -80,6 +79,8 @@ def _fix_blank_labels(content: bytes) -> bytes:
     return json.dumps(body).encode()
 #: Triples per request of a bulk load.
 BATCH = 100_000
+#: Triples per DELETE DATA request when a bulk load cut short is taken back.
+_TAKE_BACK = 10_000
 #: How long a request from the library (not a user's query) may take before it is an error.
 DEFAULT_TIMEOUT = 600.0
 _CONNECT_TIMEOUT = 10.0
@@ -241,77 +242,115 @@ class SparqlStore(ForeignStore):
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
         """One ``INSERT DATA`` request (the engine applies it in one transaction), or for a bulk load
-        batches through a scratch graph (:meth:`_load_in_batches`)."""
-        scratch = ox.Store()
-        scratch.bulk_extend(self._placed(quads))
+        batches straight into the data (:meth:`_load_in_batches`).
+
+        A bulk load cut short takes back every triple it sent: give it only triples the engine does
+        not hold yet, as the write path does (it sends a write's new triples only).
+        """
+        if isinstance(quads, ox.Store):
+            scratch = quads
+        else:
+            scratch = ox.Store()
+            scratch.bulk_extend(quads)
         if bulk or len(scratch) > BATCH:
             return self._load_in_batches(scratch)
-        blocks = [scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
-        for graph in scratch.named_graphs():
-            triples = scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
+        placed = ox.Store()
+        placed.bulk_extend(self._placed(scratch))
+        blocks = [placed.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode("utf-8")]
+        for graph in placed.named_graphs():
+            triples = placed.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8")
             blocks.append(f"GRAPH {graph} {{\n{triples}}}\n")
         # N-Triples lines are SPARQL triples as they stand: terms, escapes and all. A template with
         # blank nodes inserts the same as INSERT DATA, and Virtuoso takes blank nodes only there.
         body = "{\n" + "".join(blocks) + "}"
-        blank = any(_has_blank(q) for q in scratch)
+        blank = any(_has_blank(q) for q in placed)
         self._send(f"INSERT {body} WHERE {{}}" if blank else f"INSERT DATA {body}")
 
     def _load_in_batches(self, scratch: ox.Store) -> None:
-        """Each graph's triples into a scratch graph of the engine, :data:`BATCH` at a time, then one
-        update that adds every scratch graph to its target and drops it; on any error the scratch
-        graphs are dropped and the data is as it was. Triples with blank nodes travel in one batch,
-        so that a node keeps one identity."""
+        """Each graph's triples straight into their graph, :data:`BATCH` at a time, as the engine's
+        own loader would write them (Oxigraph server's is asked for its bulk loader); the triples
+        with blank nodes last, in one request of their own, so that a node keeps one identity.
+
+        Readers may see the batches arrive. If any request fails, every batch already sent is taken
+        back, so the data ends as it was; scratch graphs and a final ``ADD`` would hide the batches
+        until the end, but an engine copies a graph in one transaction, many times slower than it
+        loads (docs/performance.md).
+        """
         from tqdm import tqdm
 
-        targets = [g for g in (ox.DefaultGraph(), *scratch.named_graphs())
-                   if next(iter(scratch.quads_for_pattern(None, None, None, g)), None) is not None]
-        staging = {str(t): f"urn:conflictkg:loading:{uuid.uuid4().hex}" for t in targets}
+        graphs = [g for g in (ox.DefaultGraph(), *scratch.named_graphs())
+                  if next(iter(scratch.quads_for_pattern(None, None, None, g)), None) is not None]
         bar = tqdm(total=len(scratch), unit=" triples", unit_scale=True, desc="to the engine", disable=None,
                    file=sys.stderr)
+        sent: list[tuple[str | None, bytes]] = []
         try:
             with self._write_lock, self._changing:
-                for target in targets:
-                    plain, blank = [], []
-                    for quad in scratch.quads_for_pattern(None, None, None, target):
-                        line = f"{quad.subject} {quad.predicate} {quad.object} .\n"
-                        (blank if _has_blank(quad) else plain).append(line)
-                        if len(plain) == BATCH:
-                            self._send_batch(staging[str(target)], plain)
-                            bar.update(len(plain))
-                            plain = []
-                    for lines in (plain, blank):
-                        if lines:
-                            self._send_batch(staging[str(target)], lines)
-                            bar.update(len(lines))
-                moves = " ".join(f"ADD <{staging[str(t)]}> TO {'DEFAULT' if isinstance(t, ox.DefaultGraph) else t} ;"
-                                 for t in targets)
-                self._send(moves + " " + " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
-        except BaseException:
-            for graph in staging.values():
-                try:
-                    self._send(f"DROP SILENT GRAPH <{graph}>")
-                except StoreError:
-                    pass
+                blank_blocks = []
+                for graph in graphs:
+                    target = self._target(graph)
+                    plain, blank = _split_blank(scratch, graph)
+                    for batch in _batches(plain, BATCH):
+                        sent.append((target, batch))
+                        self._send_batch(target, batch)
+                        bar.update(batch.count(b"\n"))
+                    if blank:
+                        blank_blocks.append(_block(target, blank.decode("utf-8")))
+                if blank_blocks:  # one transaction, the last request: nothing after it can fail
+                    self._send("INSERT { " + " ".join(blank_blocks) + " } WHERE {}")
+                    bar.update(sum(block.count("\n") for block in blank_blocks))
+                self.generation += 1
+        except BaseException as exc:
+            self._take_back(sent, exc)
             raise
         finally:
             bar.close()
 
-    def _send_batch(self, graph: str, lines: list[str]) -> None:
-        """Triples into ``graph``: a Graph Store Protocol POST, or else an INSERT DATA."""
-        body = "".join(lines)
+    def _target(self, graph) -> str | None:
+        """The IRI of the engine's graph that ``graph`` of a write goes to (None: its default graph)."""
+        if isinstance(graph, ox.DefaultGraph):
+            return self.graph
+        return graph.value
+
+    def _send_batch(self, graph: str | None, body: bytes) -> None:
+        """N-Triples into ``graph`` (None: the default graph): a Graph Store Protocol POST, or else an
+        INSERT DATA."""
         if self.store_url is None:
-            has_blank = any("_:" in line for line in lines)
-            block = f"{{ GRAPH <{graph}> {{\n{body}}} }}"
-            self._send(f"INSERT {block} WHERE {{}}" if has_blank else f"INSERT DATA {block}")
+            self._send(f"INSERT DATA {{ {_block(graph, body.decode('utf-8'))} }}")
             return
+        params = {"graph": graph} if graph is not None else {"default": ""}
+        if self._bulk_loader():
+            params["no_transaction"] = ""  # Oxigraph server's bulk loader: every batch is taken back on failure
         headers = {"Content-Type": "application/n-triples", **bearer_headers()}
         try:
-            response = self._session.post(self.store_url, params={"graph": graph}, data=body.encode("utf-8"),
+            response = self._session.post(self.store_url, params=params, data=body,
                                           headers=headers, timeout=(_CONNECT_TIMEOUT, DEFAULT_TIMEOUT))
         except requests.RequestException as exc:
             raise StoreError(f"cannot reach the Graph Store endpoint at {self.store_url}: {exc}") from exc
         if response.status_code >= 300:
             raise StoreError(f"{self.store_url} answered {response.status_code}: {response.text.strip()[:300]}")
+
+    def _bulk_loader(self) -> bool:
+        """Whether the engine is Oxigraph server, whose Graph Store endpoint takes ``no_transaction``
+        (its bulk loader); asked once, from the ``Server`` header of its answer to a bare request."""
+        found = getattr(self, "_oxigraph", None)
+        if found is None:
+            try:
+                server = self._session.head(self.store_url, timeout=(_CONNECT_TIMEOUT, 30)).headers.get("Server", "")
+            except requests.RequestException:
+                server = ""
+            found = self._oxigraph = server.startswith("Oxigraph/")
+        return found
+
+    def _take_back(self, sent: list[tuple[str | None, bytes]], cause: BaseException) -> None:
+        """Remove the triples of the batches ``sent`` (new to the engine, so none was there before)."""
+        try:
+            for graph, body in sent:
+                lines = body.decode("utf-8").splitlines(keepends=True)
+                for n in range(0, len(lines), _TAKE_BACK):
+                    self._send(f"DELETE DATA {{ {_block(graph, ''.join(lines[n:n + _TAKE_BACK]))} }}")
+        except StoreError as exc:
+            raise StoreError(f"{cause}; taking back the {len(sent)} batch(es) already sent failed too, so the "
+                             f"engine may hold part of the load: {exc}") from cause
 
     def commit(self, removed: list[ox.Quad], added: list[ox.Quad]) -> None:
         """One ``DELETE DATA``/``INSERT DATA`` request: the engine applies it in one transaction."""
@@ -330,6 +369,38 @@ class SparqlStore(ForeignStore):
     @property
     def inner(self):
         raise StoreError(f"{self.spec} is a remote engine: there is no local pyoxigraph store")
+
+
+def _split_blank(scratch: ox.Store, graph) -> tuple[bytes, bytes]:
+    """The N-Triples of ``graph``'s triples without blank nodes, and of those with (written by the engine)."""
+    if not scratch.query("ASK { GRAPH ?g { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) } }"
+                         if not isinstance(graph, ox.DefaultGraph) else
+                         "ASK { ?s ?p ?o FILTER (isBlank(?s) || isBlank(?o)) }"):
+        return scratch.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph), b""
+    plain, blank = ox.Store(), ox.Store()
+    for quad in scratch.quads_for_pattern(None, None, None, graph):
+        (blank if _has_blank(quad) else plain).add(ox.Quad(quad.subject, quad.predicate, quad.object))
+    return (plain.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
+            blank.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+
+
+def _batches(data: bytes, size: int) -> Iterator[bytes]:
+    """``data`` (N-Triples) cut into pieces of ``size`` lines."""
+    start = 0
+    while start < len(data):
+        end = start
+        for _ in range(size):
+            end = data.find(b"\n", end) + 1
+            if end == 0:
+                end = len(data)
+                break
+        yield data[start:end]
+        start = end
+
+
+def _block(graph: str | None, triples: str) -> str:
+    """Triples as a SPARQL data block: in ``GRAPH <graph>``, or as they stand for the default graph."""
+    return f"GRAPH <{graph}> {{\n{triples}}}" if graph is not None else triples
 
 
 def _store_url(query_url: str) -> str | None:

@@ -177,10 +177,8 @@ def _focus(store: Store, staged: ox.Store) -> list[ox.NamedNode] | None:
 
 def _neighbourhood(store: Store, focus: list[ox.NamedNode]) -> ox.Store:
     """The focus nodes' triples, their values' triples, the claims about them (an attack's
-    perpetrator may be only claimed) and the class and property trees: the shipped ontology's,
-    whatever the store holds, and the store's own."""
+    perpetrator may be only claimed) and the store's class and property trees."""
     scratch = ox.Store()
-    scratch.bulk_extend(_shipped_tree())
     for predicate in entailment.TREE:
         scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
                             for t in store.query(f"CONSTRUCT WHERE {{ ?s {predicate} ?o }}"))
@@ -291,7 +289,9 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
     whole = known = None
     if focus is not None:
         scratch = _neighbourhood(store, focus)
-        added = sum(1 for q in staged if q not in scratch)
+        added = _keep_new(staged, scratch)
+        # the shipped ontology's trees, whatever the store holds: the shapes' targets follow them
+        scratch.bulk_extend(_shipped_tree())
         scratch.bulk_extend(staged)
     elif _swappable(store) or (bulk and type(store) is Store):
         # checked whole: the store's data joins the new data, not the other way round (a bulk load
@@ -314,12 +314,24 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         whole = staged if _swappable(store) else None
     else:
         scratch = _copy(store).inner
-        before = len(scratch)
+        added = _keep_new(staged, scratch)
         scratch.bulk_extend(staged)
-        added = len(scratch) - before
     report = _validation().validate(Store(scratch, "memory"), focus=focus, engine=engine)
     report.results = add_ill_typed(report.results, ill.result())
     return _Write(report, staged, added, whole, focus, scratch if focus is not None else None, known)
+
+
+def _keep_new(staged: ox.Store, known: ox.Store) -> int:
+    """Leave in ``staged`` only the triples ``known`` (what the store holds of them) has not: what the
+    write adds, all that a remote bulk load cut short takes back. Returns how many they are."""
+    default = ox.DefaultGraph()
+    if len(known) < len(staged):
+        for quad in known.quads_for_pattern(None, None, None, default):
+            staged.remove(quad)
+    else:
+        for quad in [q for q in staged if q in known]:
+            staged.remove(quad)
+    return _size(staged)
 
 
 def _size(engine: ox.Store) -> int:
