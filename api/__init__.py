@@ -11,7 +11,7 @@ from conflictkg.graph.safety.sandbox import harden
 from conflictkg.graph.settings import setting
 from conflictkg.graph.store import Store, open_store
 
-from . import errors, limits
+from . import errors, jsonbody, limits
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -38,6 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["conflictkg.dataset"] = Dataset(
         store, query_processes=app.config["QUERY_PROCESSES"], queue_wait=app.config["QUEUE_WAIT"],
         query_memory=app.config["QUERY_MEMORY"] or None, max_depth=app.config["MAX_DEPTH"])
+    app.json = jsonbody.JSONBody(app)
     app.json.sort_keys = False
     app.json.compact = False  # people read these with curl
 

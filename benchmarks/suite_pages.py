@@ -3,10 +3,11 @@
 SPARQL run on raw pyoxigraph over the same store (the page's queries, recorded, then replayed with
 their rows materialised). Goal: a ratio of at most 1.5.
 
-``make bench`` runs it at the suite's size; for a store that is already built (a million events
-takes a while to load), run it alone::
+``make bench`` runs it at the suite's size; at a million events, build the store once with the
+engine's loader (:mod:`.build_store`) and run it alone::
 
-    python -m benchmarks.suite_pages --store oxigraph:kg.db --requests 50 -o bench-results/pages.json
+    python -m benchmarks.build_store --events 1000000 --location bench-data/kg-1m
+    python -m benchmarks.suite_pages --store oxigraph:bench-data/kg-1m --label "1,000,000 events"
 """
 
 from __future__ import annotations

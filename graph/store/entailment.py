@@ -51,11 +51,11 @@ TREE = (ox.NamedNode(RDFS.subClassOf), ox.NamedNode(RDFS.subPropertyOf))
 
 #: The rules over the whole graph, given the pairs of the trees as VALUES: a property path in the
 #: rule would be walked again for every typed node.
+#: Each rule: what it derives (a template) from what (a pattern over the default graph, given the
+#: hierarchy's (sub, super) pairs), less what the default graph asserts already.
 _RULES = (
-    "INSERT {{ GRAPH <{g}> {{ ?x a ?super }} }} WHERE {{ VALUES (?c ?super) {{ {pairs} }} ?x a ?c "
-    "FILTER NOT EXISTS {{ ?x a ?super }} }}",
-    "INSERT {{ GRAPH <{g}> {{ ?s ?super ?o }} }} WHERE {{ VALUES (?p ?super) {{ {pairs} }} ?s ?p ?o "
-    "FILTER NOT EXISTS {{ ?s ?super ?o }} }}",
+    ("?x a ?super", "VALUES (?c ?super) {{ {pairs} }} ?x a ?c FILTER NOT EXISTS {{ ?x a ?super }}"),
+    ("?s ?super ?o", "VALUES (?p ?super) {{ {pairs} }} ?s ?p ?o FILTER NOT EXISTS {{ ?s ?super ?o }}"),
 )
 
 
@@ -114,10 +114,23 @@ def rebuild(engine: ox.Store) -> None:
 def derive(engine: ox.Store, hierarchy: Hierarchy) -> None:
     """Add to the :data:`ENTAILED` graph of a pyoxigraph store what the rules derive from its
     default graph under ``hierarchy``, less what that graph asserts."""
-    for rule, tree in zip(_RULES, (hierarchy.classes, hierarchy.properties)):
+    for template, pattern in _rules(hierarchy):
+        engine.update(f"INSERT {{ GRAPH <{ENTAILED}> {{ {template} }} }} WHERE {{ {pattern} }}")
+
+
+def derivations(hierarchy: Hierarchy) -> list[str]:
+    """The CONSTRUCT queries of what :func:`derive` adds: for a loader that writes the entailed
+    graph itself (the engine's bulk loader, at a million events)."""
+    return [f"CONSTRUCT {{ {template} }} WHERE {{ {pattern} }}" for template, pattern in _rules(hierarchy)]
+
+
+def _rules(hierarchy: Hierarchy) -> list[tuple[str, str]]:
+    out = []
+    for (template, pattern), tree in zip(_RULES, (hierarchy.classes, hierarchy.properties)):
         pairs = " ".join(f"({sub} {sup})" for sub, sups in tree.items() for sup in sups)
         if pairs:
-            engine.update(rule.format(g=ENTAILED, pairs=pairs))
+            out.append((template, pattern.format(pairs=pairs)))
+    return out
 
 
 def of_new_data(new: ox.Store, store) -> set:
