@@ -278,7 +278,8 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
     staged = _parsed_while(_shapes_compiled if engine == "fast" else None, sources, max_depth)
     focus = None
     # a write as big as a good part of the graph: one pass over everything is cheaper than its focus nodes
-    bulk = was is not None or not _larger_than(store, len(staged) // TRIPLES_PER_FOCUS * FOCUS_COST)
+    size = len(staged)
+    bulk = was is not None or not _larger_than(store, size // TRIPLES_PER_FOCUS * FOCUS_COST)
     if engine == "fast" and not bulk:
         focus = _focus(store, staged)
         if focus is not None and not _larger_than(store, len(focus) * FOCUS_COST):
@@ -286,10 +287,10 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
     # what the write adds, whatever property holds it and whether or not a shape looks at it; for a
     # big write, read on another core while the shapes are checked
     ill = _beside(ill_typed, Store(staged, "memory")) if focus is None else _done(ill_typed(Store(staged, "memory")))
-    whole = known = None
+    whole = known = joined = None
     if focus is not None:
         scratch = _neighbourhood(store, focus)
-        added = _keep_new(staged, scratch)
+        added = _keep_new(staged, size, scratch)
         # the shipped ontology's trees, whatever the store holds: the shapes' targets follow them
         scratch.bulk_extend(_shipped_tree())
         scratch.bulk_extend(staged)
@@ -313,25 +314,36 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
         scratch = staged
         whole = staged if _swappable(store) else None
     else:
-        scratch = _copy(store).inner
-        added = _keep_new(staged, scratch)
-        scratch.bulk_extend(staged)
+        copy = _copy(store).inner
+        added = _keep_new(staged, size, copy)
+        # the smaller joins the larger for the check (each quad copied costs ~4 µs); the store's
+        # quads leave the new data again after it, so that only the new data is sent
+        if len(copy) < added:
+            staged.bulk_extend(copy)
+            scratch, joined = staged, copy
+        else:
+            copy.bulk_extend(staged)
+            scratch = copy
     report = _validation().validate(Store(scratch, "memory"), focus=focus, engine=engine)
     report.results = add_ill_typed(report.results, ill.result())
+    if joined is not None:
+        for quad in joined.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+            staged.remove(quad)
     return _Write(report, staged, added, whole, focus, scratch if focus is not None else None, known)
 
 
-def _keep_new(staged: ox.Store, known: ox.Store) -> int:
-    """Leave in ``staged`` only the triples ``known`` (what the store holds of them) has not: what the
-    write adds, all that a remote bulk load cut short takes back. Returns how many they are."""
-    default = ox.DefaultGraph()
-    if len(known) < len(staged):
-        for quad in known.quads_for_pattern(None, None, None, default):
-            staged.remove(quad)
+def _keep_new(staged: ox.Store, size: int, known: ox.Store) -> int:
+    """Leave in ``staged`` (``size`` triples) only the triples ``known`` (what the store holds of
+    them) has not: what the write adds, all that a remote bulk load cut short takes back. Returns
+    how many they are."""
+    known_size = len(known)
+    if known_size < size:
+        gone = [q for q in known.quads_for_pattern(None, None, None, ox.DefaultGraph()) if q in staged]
     else:
-        for quad in [q for q in staged if q in known]:
-            staged.remove(quad)
-    return _size(staged)
+        gone = [q for q in staged if q in known]
+    for quad in gone:
+        staged.remove(quad)
+    return size - len(gone)
 
 
 def _size(engine: ox.Store) -> int:
