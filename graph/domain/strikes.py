@@ -57,7 +57,7 @@ def strike_type(store: Store, text: str | None) -> str | None:
     >>> strike_type(open_store("memory"), "Drone")
     Traceback (most recent call last):
     ...
-    conflictkg.graph.domain.names.FilterError: type: 'Drone' is not one of AirStrike, Attack, Bombing, ...
+    conflictkg.graph.domain.names.FilterError: type: 'Drone' is not one of AirStrike, ArmedAssault, Attack, ..., TargetedKilling
     """
     if text in (None, ""):
         return None
