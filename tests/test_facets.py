@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import json
 from collections import Counter
 
 import pytest
+
+from conflictkg.cli import main
 
 FILTERS = ["", "&country=Iraq", "&perpetrator=Iran", "&from=2024-01-01&to=2024-01-16", "&target=Kerman",
            "&type=DroneStrike", "&perpetrator=Israel&from=2024-01-01"]
@@ -114,3 +117,17 @@ def test_bad_facet_requests_are_400_problems(client, url, title):
     response = client.get(url)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert response.json["title"] == title
+
+
+def test_the_cli_lists_take_the_same_filters(client, runner):
+    drones = client.get("/api/strikes/facets?by=type").json["facets"]
+    drone = next(f for f in drones if f["value"] == "DroneStrike")
+    out = runner.invoke(main, ["strikes", "--type", "DroneStrike", "--json", "--all"])
+    assert out.exit_code == 0 and len(json.loads(out.stdout)["strikes"]) == drone["count"]
+    month = client.get("/api/accusations/facets?by=month").json["facets"][0]
+    last = calendar.monthrange(*map(int, month["value"].split("-")))[1]
+    out = runner.invoke(main, ["accusations", "--from", f"{month['value']}-01", "--to", f"{month['value']}-{last}",
+                               "--json", "--all"])
+    assert out.exit_code == 0 and len(json.loads(out.stdout)["accusations"]) == month["count"]
+    bad = runner.invoke(main, ["strikes", "--type", "Drone"])
+    assert bad.exit_code != 0 and "type: 'Drone' is not one of" in bad.output
