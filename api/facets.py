@@ -31,16 +31,17 @@ def _by(args: dict, table: dict) -> str:
 
 @bp.get("/api/strikes/facets")
 def api_strike_facets():
-    args = _args(["by", "perpetrator", "country", "target", "from", "to"])
+    args = _args(["by", "perpetrator", "country", "target", "from", "to", "type"])
     by = _by(args, STRIKE_FACETS)
     return _answer("strikes", by, _domain(
         strike_facets, by=by, perpetrator=args.get("perpetrator"), country=args.get("country"),
-        target=args.get("target"), date_from=args.get("from"), date_to=args.get("to")))
+        target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"), type=args.get("type")))
 
 
 @bp.get("/api/accusations/facets")
 def api_accusation_facets():
-    args = _args(["by", "accuser", "accused"])
+    args = _args(["by", "accuser", "accused", "from", "to"])
     by = _by(args, ACCUSATION_FACETS)
     return _answer("accusations", by, _domain(accusation_facets, by=by, accuser=args.get("accuser"),
-                                              accused=args.get("accused")))
+                                              accused=args.get("accused"), date_from=args.get("from"),
+                                              date_to=args.get("to")))

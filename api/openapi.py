@@ -15,6 +15,17 @@ def _param(name: str, description: str, *, where: str = "query", required: bool 
 
 _FORMAT = _param("format", "json (default) or csv", enum=["json", "csv"], type="string")
 _ACTOR = "An actor's IRI, id, label or alias (case-insensitive; look-alike letters folded)."
+# The list routes' filters, which their facets take too.
+_STRIKE_FILTERS = [
+    _param("perpetrator", _ACTOR), _param("country", "The country struck. " + _ACTOR),
+    _param("target", "The place or group targeted. " + _ACTOR),
+    _param("from", "Earliest date", format="date", type="string"),
+    _param("to", "Latest date", format="date", type="string"),
+    _param("type", "The attack's class as recorded (DroneStrike, Bombing…), as the type facet counts it", type="string")]
+_ACCUSATION_FILTERS = [
+    _param("accuser", _ACTOR), _param("accused", _ACTOR),
+    _param("from", "Earliest date (undated accusations are left out)", format="date", type="string"),
+    _param("to", "Latest date (undated accusations are left out)", format="date", type="string")]
 _PROBLEM = {"description": "A problem (RFC 7807)",
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
@@ -124,13 +135,16 @@ def openapi_spec() -> dict:
                  "description": "A knowledge graph of armed conflict events. SPARQL 1.1 at /sparql; this is the REST API."},
         "paths": {
             "/health": _get("Liveness and size", [], {"description": "OK"}),
-            "/api/strikes": _get("Who struck where", [
-                _param("perpetrator", _ACTOR), _param("country", "The country struck. " + _ACTOR),
-                _param("target", "The place or group targeted. " + _ACTOR),
-                _param("from", "Earliest date", format="date", type="string"),
-                _param("to", "Latest date", format="date", type="string"), _FORMAT, *_PAGE], _ok("Strikes", csv=True)),
-            "/api/accusations": _get("Who accused whom", [_param("accuser", _ACTOR), _param("accused", _ACTOR), _FORMAT, *_PAGE],
+            "/api/strikes": _get("Who struck where", [*_STRIKE_FILTERS, _FORMAT, *_PAGE], _ok("Strikes", csv=True)),
+            "/api/accusations": _get("Who accused whom", [*_ACCUSATION_FILTERS, _FORMAT, *_PAGE],
                                      _ok("Accusations", csv=True)),
+            "/api/strikes/facets": _get("Counts of the strikes the filters select, by month, year, country, perpetrator "
+                                        "(with its attribution) or type; dates sorted by date, the rest largest first", [
+                _param("by", "What to count by", required=True, enum=["month", "year", "country", "perpetrator", "type"]),
+                *_STRIKE_FILTERS, _FORMAT], {"description": "OK"}),
+            "/api/accusations/facets": _get("Counts of the accusations the filters select; undated ones last", [
+                _param("by", "What to count by", required=True, enum=["month", "year", "accuser", "accused", "status"]),
+                *_ACCUSATION_FILTERS, _FORMAT], {"description": "OK"}),
             "/api/actors": _get("Actors", [_param("type", "Actor type", enum=list(ACTOR_TYPES), type="string"), _FORMAT, *_PAGE],
                                 _ok("Actors", csv=True)),
             "/api/actors/{id}": _get("An actor's profile: its strikes and accusations, both directions",

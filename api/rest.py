@@ -100,9 +100,10 @@ def openapi():
 
 @bp.get("/api/strikes")
 def api_strikes():
-    args = _args(["perpetrator", "country", "target", "from", "to", *PAGE_PARAMS])
+    args = _args(["perpetrator", "country", "target", "from", "to", "type", *PAGE_PARAMS])
     items = _domain(strikes_page, **page_args(), perpetrator=args.get("perpetrator"), country=args.get("country"),
-                    target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"))
+                    target=args.get("target"), date_from=args.get("from"), date_to=args.get("to"),
+                    type=args.get("type"))
     if wants_geojson():
         return geojson_response(strike_collection(get_dataset(), items.items), items)
     return _answer("strikes", items, lambda s: {
@@ -118,8 +119,9 @@ def api_strikes():
 
 @bp.get("/api/accusations")
 def api_accusations():
-    args = _args(["accuser", "accused", *PAGE_PARAMS])
-    items = _domain(accusations_page, **page_args(), accuser=args.get("accuser"), accused=args.get("accused"))
+    args = _args(["accuser", "accused", "from", "to", *PAGE_PARAMS])
+    items = _domain(accusations_page, **page_args(), accuser=args.get("accuser"), accused=args.get("accused"),
+                    date_from=args.get("from"), date_to=args.get("to"))
     return _answer("accusations", items, lambda a: {
         "id": a["id"], "date": a["date"] or "", "accuser": a["accuser"]["label"], "accused": a["accused"]["label"],
         "allegation": a["allegation"] or "", "about": _labels(a["about"]), "status": a["status"],

@@ -184,13 +184,15 @@ def _emit(page: Page, as_json: bool, key: str, columns: list[str], row) -> None:
 @click.option("--target", help="The place or group targeted.")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD")
+@click.option("--type", "kind", metavar="CLASS", help="The attack's class as recorded (DroneStrike, Bombing…).")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/strikes.")
 @paging_options
 @store_option
-def strikes(perpetrator, country, target, date_from, date_to, as_json, limit, cursor, every_page, store_spec) -> None:
+def strikes(perpetrator, country, target, date_from, date_to, kind, as_json, limit, cursor, every_page,
+            store_spec) -> None:
     """Who struck where (the answer of GET /api/strikes)."""
     items = _page(strikes_page, store_spec, limit, cursor, every_page, perpetrator=perpetrator, country=country,
-                  target=target, date_from=date_from, date_to=date_to)
+                  target=target, date_from=date_from, date_to=date_to, type=kind)
     _emit(items, as_json, "strikes", ["date", "perpetrators", "target", "country", "targeted groups", "fatalities"],
           lambda s: [s["date"], "; ".join(as_text(p) for p in s["perpetrators"]),
                      (s["target"] or {}).get("label", ""), (s["country"] or {}).get("label", ""),
@@ -201,12 +203,15 @@ def strikes(perpetrator, country, target, date_from, date_to, as_json, limit, cu
 @main.command()
 @click.option("--accuser", help="An actor's IRI, id, label or alias.")
 @click.option("--accused", help="An actor's IRI, id, label or alias.")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Dated accusations from this day.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Dated accusations up to this day.")
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON of /api/accusations.")
 @paging_options
 @store_option
-def accusations(accuser, accused, as_json, limit, cursor, every_page, store_spec) -> None:
+def accusations(accuser, accused, date_from, date_to, as_json, limit, cursor, every_page, store_spec) -> None:
     """Who accused whom (the answer of GET /api/accusations)."""
-    items = _page(accusations_page, store_spec, limit, cursor, every_page, accuser=accuser, accused=accused)
+    items = _page(accusations_page, store_spec, limit, cursor, every_page, accuser=accuser, accused=accused,
+                  date_from=date_from, date_to=date_to)
     _emit(items, as_json, "accusations", ["date", "accuser", "accused", "allegation"],
           lambda a: [a["date"] or "", a["accuser"]["label"], a["accused"]["label"], a["allegation"] or ""])
 

@@ -51,7 +51,8 @@ def test_the_rest_answers_and_pages_as_in_memory(graph_spec):
     remote = create_app({"STORE": graph_spec, "TESTING": True}).test_client()
     for url in ("/api/strikes", "/api/strikes?country=Iran&limit=2", "/api/accusations?limit=5",
                 "/api/strikes/facets?by=perpetrator", "/api/accusations/facets?by=month",
-                "/api/strikes/facets?by=type&from=2024-01-01"):
+                "/api/strikes/facets?by=type&from=2024-01-01", "/api/strikes?type=DroneStrike",
+                "/api/accusations?from=2024-01-01&to=2024-01-16", "/api/accusations/facets?by=accused&from=2024-01-16"):
         assert remote.get(url).json == memory.get(url).json, url
     cursor = memory.get("/api/accusations?limit=4").json["next"]
     assert (remote.get(f"/api/accusations?limit=4&cursor={cursor}").json

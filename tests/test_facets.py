@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
+import json
 from collections import Counter
 
 import pytest
 
-FILTERS = ["", "&country=Iraq", "&perpetrator=Iran", "&from=2024-01-01&to=2024-01-16"]
+from conflictkg.cli import main
+
+FILTERS = ["", "&country=Iraq", "&perpetrator=Iran", "&from=2024-01-01&to=2024-01-16", "&target=Kerman",
+           "&type=DroneStrike", "&perpetrator=Israel&from=2024-01-01"]
+ACCUSATION_FILTERS = ["", "&accuser=Iran", "&accused=Israel", "&from=2024-01-01&to=2024-01-16",
+                      "&accuser=Pakistan&from=2024-01-17"]
 
 
 def _strikes(client, filters: str) -> list[dict]:
@@ -26,6 +33,38 @@ def test_strike_facets_count_what_the_list_answers(client, filters):
     assert {(f["value"], f["attribution"]): f["count"] for f in facet("perpetrator")} == perpetrators
     types = Counter(t for s in rows for t in s["types"])
     assert {f["value"]: f["count"] for f in facet("type")} == types
+
+
+def test_the_type_filter_selects_what_the_type_facet_counts(client):
+    for facet in client.get("/api/strikes/facets?by=type").json["facets"]:
+        rows = _strikes(client, f"&type={facet['value']}")
+        assert len(rows) == facet["count"] and all(facet["value"] in s["types"] for s in rows)
+
+
+@pytest.mark.parametrize("filters", ACCUSATION_FILTERS)
+def test_accusation_facets_count_what_the_list_answers(client, filters):
+    rows = client.get(f"/api/accusations?limit=10000{filters}").json["accusations"]
+    assert rows
+    facet = lambda by: client.get(f"/api/accusations/facets?by={by}{filters}").json["facets"]
+    for by, size in (("month", 7), ("year", 4)):
+        dated = sorted(Counter(a["date"][:size] for a in rows if a["date"]).items())
+        undated = [(None, n) for n in [sum(1 for a in rows if not a["date"])] if n]
+        assert [(f["value"], f["count"]) for f in facet(by)] == dated + undated
+    for by in ("accuser", "accused"):
+        assert {f["value"]: f["count"] for f in facet(by)} == Counter(a[by]["id"] for a in rows)
+    assert {f["value"]: f["count"] for f in facet("status")} == Counter(a["status"] for a in rows)
+
+
+def test_a_month_facet_narrows_to_its_count_with_from_and_to(client):
+    """What the query page does with a month: from its first day to its last, on the list route."""
+    for kind in ("strikes", "accusations"):
+        for facet in client.get(f"/api/{kind}/facets?by=month").json["facets"]:
+            if facet["value"] is None:
+                continue
+            year, month = map(int, facet["value"].split("-"))
+            last = calendar.monthrange(year, month)[1]
+            rows = client.get(f"/api/{kind}?limit=10000&from={facet['value']}-01&to={facet['value']}-{last}").json[kind]
+            assert len(rows) == facet["count"], (kind, facet)
 
 
 def test_count_facets_sort_largest_first_then_by_label(client):
@@ -69,8 +108,26 @@ def test_facets_as_csv(client):
     ("/api/accusations/facets?by=country", "Bad facet"),
     ("/api/strikes/facets?by=month&country=Atlantis", "Bad filter"),
     ("/api/strikes/facets?by=month&limit=3", "Unknown parameter"),
+    ("/api/strikes/facets?by=month&type=Drone", "Bad filter"),
+    ("/api/strikes?type=Drone", "Bad filter"),
+    ("/api/accusations?from=yesterday", "Bad filter"),
+    ("/api/accusations/facets?by=year&to=2024-13-01", "Bad filter"),
 ])
 def test_bad_facet_requests_are_400_problems(client, url, title):
     response = client.get(url)
     assert response.status_code == 400 and response.mimetype == "application/problem+json"
     assert response.json["title"] == title
+
+
+def test_the_cli_lists_take_the_same_filters(client, runner):
+    drones = client.get("/api/strikes/facets?by=type").json["facets"]
+    drone = next(f for f in drones if f["value"] == "DroneStrike")
+    out = runner.invoke(main, ["strikes", "--type", "DroneStrike", "--json", "--all"])
+    assert out.exit_code == 0 and len(json.loads(out.stdout)["strikes"]) == drone["count"]
+    month = client.get("/api/accusations/facets?by=month").json["facets"][0]
+    last = calendar.monthrange(*map(int, month["value"].split("-")))[1]
+    out = runner.invoke(main, ["accusations", "--from", f"{month['value']}-01", "--to", f"{month['value']}-{last}",
+                               "--json", "--all"])
+    assert out.exit_code == 0 and len(json.loads(out.stdout)["accusations"]) == month["count"]
+    bad = runner.invoke(main, ["strikes", "--type", "Drone"])
+    assert bad.exit_code != 0 and "type: 'Drone' is not one of" in bad.output

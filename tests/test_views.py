@@ -78,10 +78,13 @@ def test_notebook_runs_top_to_bottom():
     outputs = [o for c in notebook.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 4  # strike network, map, accusation network, timeline
+    assert len(images) == 5  # strike network, map, strikes by month, accusation network, timeline
     text = "".join(o.get("text", "") for o in outputs)
     assert "Koh-e-Sabz" in text and "('Israel', 4)" in text
+    # the facet counts, as a table in which Israel is alleged
+    [counts] = [o["data"]["text/plain"] for o in outputs if "<table" in o.get("data", {}).get("text/html", "")]
+    assert re.search(r"israel\s+Israel\s+alleged\s+3", counts)
     # the interactive network shows inline, and needs no network
-    [page] = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    [page] = [o["data"]["text/html"] for o in outputs if o.get("data", {}).get("text/html", "").startswith("<iframe")]
     assert page.startswith("<iframe srcdoc=") and "vis.Network" in page
     assert not re.findall(r'(?:src|href)\s*=\s*&quot;https?://', page)

@@ -415,6 +415,18 @@
     }
   }
 
+  // Rows from elsewhere (the facet bar's REST lists) in the same views, with their own downloads.
+  async function showRows(result, note, formats) {
+    Object.assign(state, { result, prefixes: Object.assign({}, config.prefixes), sort: null, filter: "", page: 0 });
+    const found = available(result, columns(result));
+    for (const b of views.querySelectorAll("button")) b.disabled = !found[b.dataset.view];
+    views.hidden = false;
+    status.textContent = note;
+    downloads.innerHTML = "Download: " + formats.map(([f, url]) => `<a href="${escape(url)}" download>${escape(f)}</a>`).join("");
+    await show("Table");
+  }
+  window.ConflictkgQuery = { showRows };
+
   // -- stored queries and their parameters ----------------------------------------------------------
   let actors = null;
   async function actorOptions() {

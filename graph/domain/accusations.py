@@ -13,16 +13,22 @@ from collections import defaultdict
 
 from .evidence import evidence_rows
 from .names import label_index, resolve, values_clause
-from .strikes import kinds_clause
+from .strikes import kinds_clause, parse_date
 from ..store import Store
 from ..vocab import CK, SPARQL_PREFIXES, local_id
 
 
 def accusation_pattern(store: Store, *, accuser: str | None = None, accused: str | None = None,
+                       date_from: str | None = None, date_to: str | None = None,
                        dates: list[str] | None = None, undated: bool = False) -> str:
     """The SPARQL pattern binding ``?e`` to the accusations the filters select; with ``dates``
-    (SPARQL literals) only those dated so, with ``undated`` only those with no date (see paging)."""
+    (SPARQL literals) only those dated so, with ``undated`` only those with no date (see paging).
+    ``date_from``/``date_to`` keep only dated accusations in that range."""
     lines = [kinds_clause(store, "e", CK.Accusation), "?e ck:accuser ?accuser ; ck:accused ?accused ."]
+    start, end = parse_date(date_from, "from"), parse_date(date_to, "to")
+    if start or end:
+        lines.append("?e ck:date ?f_when .")
+        lines += [f'FILTER(?f_when {op} "{day}"^^xsd:date)' for op, day in ((">=", start), ("<=", end)) if day]
     if dates is not None:
         lines[:0] = ["VALUES ?f_date { " + " ".join(dates) + " }", "?e ck:date ?f_date ."]
     if undated:
@@ -47,9 +53,11 @@ _ABOUT = SPARQL_PREFIXES + """
 SELECT ?e ?about ?label WHERE { %s ?e ck:about ?about . OPTIONAL { ?about rdfs:label ?label } }"""
 
 
-def accusations(store: Store, *, accuser: str | None = None, accused: str | None = None) -> list[dict]:
+def accusations(store: Store, *, accuser: str | None = None, accused: str | None = None,
+                date_from: str | None = None, date_to: str | None = None) -> list[dict]:
     """Accusations, dated ones first in date order, as the design contract's objects."""
-    return describe_accusations(store, accusation_pattern(store, accuser=accuser, accused=accused))
+    return describe_accusations(store, accusation_pattern(store, accuser=accuser, accused=accused,
+                                                          date_from=date_from, date_to=date_to))
 
 
 def describe_accusations(store: Store, pattern: str) -> list[dict]:

@@ -49,12 +49,35 @@ def kinds_clause(store: Store, var: str, cls: str) -> str:
     return f"?{var} a ?{var}_kind . VALUES ?{var}_kind {{ " + " ".join(f"<{c}>" for c in sorted(classes)) + " }"
 
 
+def strike_type(store: Store, text: str | None) -> str | None:
+    """The attack class a ``type`` filter names (``DroneStrike``), matched as recorded: the type
+    facet counts each strike under the classes it is stated to have, and the filter selects the same.
+
+    >>> from conflictkg.graph.store import open_store
+    >>> strike_type(open_store("memory"), "Drone")
+    Traceback (most recent call last):
+    ...
+    conflictkg.graph.domain.names.FilterError: type: 'Drone' is not one of AirStrike, ArmedAssault, Attack, ..., TargetedKilling
+    """
+    if text in (None, ""):
+        return None
+    classes = {local_id(row["c"].value.rsplit("#", 1)[-1]): row["c"].value
+               for row in store.select(_SUBCLASSES % CK.Attack)} | {"Attack": str(CK.Attack)}
+    found = next((iri for name, iri in classes.items() if name.casefold() == text.casefold()), None)
+    if found is None:
+        raise FilterError(f"type: {text!r} is not one of {', '.join(sorted(classes))}")
+    return found
+
+
 def strike_pattern(store: Store, *, perpetrator: str | None = None, country: str | None = None,
                    target: str | None = None, date_from: str | None = None, date_to: str | None = None,
-                   dates: list[str] | None = None) -> str:
+                   type: str | None = None, dates: list[str] | None = None) -> str:
     """The SPARQL pattern binding ``?e`` (and ``?date``) to the attacks the filters select; with
     ``dates`` (SPARQL literals), only those dated so, found through the index (see paging)."""
     lines = ["?e ck:date ?date .", kinds_clause(store, "e", CK.Attack)]
+    kind = strike_type(store, type)
+    if kind is not None:
+        lines.append(f"?e a <{kind}> .")
     if dates is not None:  # first: the engine looks each date up, then only those events
         lines.insert(0, "VALUES ?date { " + " ".join(dates) + " }")
     perps = resolve(store, perpetrator, "perpetrator")
@@ -98,10 +121,10 @@ SELECT ?e ?weapon WHERE { %s ?e ck:instrument ?weapon . }"""
 
 
 def strikes(store: Store, *, perpetrator: str | None = None, country: str | None = None, target: str | None = None,
-            date_from: str | None = None, date_to: str | None = None) -> list[dict]:
+            date_from: str | None = None, date_to: str | None = None, type: str | None = None) -> list[dict]:
     """Attacks in date order, as the design contract's ``/api/strikes`` objects."""
     return describe_strikes(store, strike_pattern(store, perpetrator=perpetrator, country=country, target=target,
-                                                  date_from=date_from, date_to=date_to))
+                                                  date_from=date_from, date_to=date_to, type=type))
 
 
 def describe_strikes(store: Store, pattern: str) -> list[dict]:
