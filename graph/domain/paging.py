@@ -197,16 +197,18 @@ def _keyset_page(store: Store, kind: str, pattern_for: Callable[..., str], limit
                              for row in store.select(_PRESENT % " ".join(window(start, span))))
             start += dt.timedelta(days=span)
             days = FIRST_WINDOW if present else min(days * 2, MAX_WINDOW)
-            # a few dates per query: past about ten, the engine joins by scanning instead of looking up
-            for n in range(0, len(present), DATES_PER_QUERY):
-                chunk = [literal for _, literal in present[n:n + DATES_PER_QUERY]]
+            # one date, then twice as many per query: a page of a dense graph (hundreds of events a
+            # day) sorts one day's events, not a window's; past about ten dates, the engine joins by
+            # scanning instead of looking up
+            n, per = 0, 1
+            while n < len(present) and len(keys) < wanted:
+                chunk = [literal for _, literal in present[n:n + per]]
+                n, per = n + per, min(per * 2, DATES_PER_QUERY)
                 rows = store.select(keyset_query(pattern_for(dates=chunk), after, wanted - len(keys),
                                                  date_clause=date_clause))
                 keys += [(row["e"], row["date"] if "date" in row else None) for row in rows]
                 if rows:
                     after = [keys[-1][1].value, keys[-1][0].value]
-                if len(keys) >= wanted:
-                    break
     if not dated and len(keys) < wanted:  # the undated accusations, after every dated one
         after_iri = after[1] if after is not None and after[0] is None else None
         keyset = f"FILTER(STR(?e) > {_lit(after_iri)})" if after_iri else ""
