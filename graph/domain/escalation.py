@@ -42,15 +42,17 @@ def goldstein(code: str) -> float | None:
 # The most specific classes of each event: those with no subclass among the event's own types.
 _CODES = SPARQL_PREFIXES + """
 SELECT ?e ?code WHERE {
+  %s
   ?e a ?class . ?class ck:cameoCode ?code .
   FILTER NOT EXISTS { ?e a ?sub . ?sub rdfs:subClassOf+ ?class . FILTER(?sub != ?class) }
 }"""
 
 
-def event_scores(store: Store) -> dict[str, tuple[str, float]]:
-    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class."""
+def event_scores(store: Store, pattern: str = "") -> dict[str, tuple[str, float]]:
+    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class (or only
+    those the SPARQL ``pattern`` binds to ``?e``)."""
     out: dict[str, tuple[str, float]] = {}
-    for row in store.select(_CODES):
+    for row in store.select(_CODES % pattern):
         code = row["code"].value
         score = goldstein(code)
         if score is None:
