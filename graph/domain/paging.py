@@ -1,14 +1,14 @@
 """Pages of the list answers: ``limit`` rows after an opaque cursor.
 
 A cursor is the sort key of the last row a page answered (keyset paging, never an offset), so a
-write between two requests neither repeats nor skips a row that was already there: strikes and
-accusations page on (date, IRI) in SPARQL, so that only a page's events are described; actors page
-on (label, IRI) and the timeline on (date, IRI). A SPARQL engine has no index in date order, so a
-page of strikes is looked for a few days at a time from the cursor's date on, each day an index
-lookup of the events dated so: a page costs the same at any depth and any size of graph, where one
-ORDER BY … LIMIT sorts every event first. Stored queries are arbitrary SELECTs with their
-own ORDER BY: they page on the query's own order, resuming after the last row answered (see
-docs/design-departures.md).
+write between two requests neither repeats nor skips a row that was already there: strikes,
+accusations and the timeline page on (date, IRI) in SPARQL, so that only a page's events are
+described; actors page on (label, IRI), a binary search in their order kept per store version.
+A SPARQL engine has no index in date order, so a page of events is looked for a few days at a
+time from the cursor's date on, each day an index lookup of the events dated so: a page costs the
+same at any depth and any size of graph, where one ORDER BY … LIMIT sorts every event first.
+Stored queries are arbitrary SELECTs with their own ORDER BY: they page on the query's own order,
+resuming after the last row answered (see docs/design-departures.md).
 
 >>> from conflictkg.graph.store import open_store
 >>> store = open_store("memory")
