@@ -97,7 +97,8 @@ def test_bench_every_suite_runs(runner, tmp_path, monkeypatch):
     report = json.loads(out.read_text())
     suites = {"load", "queries", "snapshot", "http", "pages", "remote_load", "list_pages"}
     assert suites <= {r["suite"] for r in report["results"]}
-    assert len([r for r in report["results"] if r["suite"] == "list_pages"]) == 4  # a first and a tenth page of two lists
+    # a first and a tenth page of two lists
+    assert len([r for r in report["results"] if r["suite"] == "list_pages"]) == 4
     _check_ratios(report)
     http = [r for r in report["results"] if r["suite"] == "http"]
     throughput = [r for r in http if "ours" in r]
