@@ -30,7 +30,8 @@ import pyoxigraph as ox
 from conflictkg.graph.domain.synth import write_events
 
 #: The modules of this package that define more suites, imported when the suite runs.
-SUITE_MODULES = ("suite_validate", "suite_store", "suite_snapshot", "suite_http", "suite_pages", "suite_remote_load")
+SUITE_MODULES = ("suite_validate", "suite_store", "suite_snapshot", "suite_http", "suite_pages", "suite_remote_load",
+                 "suite_list_pages")
 #: The checkout the suite lives in: processes it starts import ``benchmarks`` from there.
 CHECKOUT = Path(__file__).resolve().parent.parent
 

@@ -95,7 +95,10 @@ def test_bench_every_suite_runs(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["bench", "--events", "200", "--repeat", "1", "-o", str(out)])
     assert result.exit_code == 0, result.output
     report = json.loads(out.read_text())
-    assert {"load", "queries", "snapshot", "http", "pages", "remote_load"} <= {r["suite"] for r in report["results"]}
+    suites = {"load", "queries", "snapshot", "http", "pages", "remote_load", "list_pages"}
+    assert suites <= {r["suite"] for r in report["results"]}
+    # a first and a tenth page of two lists
+    assert len([r for r in report["results"] if r["suite"] == "list_pages"]) == 4
     _check_ratios(report)
     http = [r for r in report["results"] if r["suite"] == "http"]
     throughput = [r for r in http if "ours" in r]

@@ -40,20 +40,21 @@ def goldstein(code: str) -> float | None:
 
 
 #: every type of each event that has a scored class, with the type's code if it has one
-_TYPES = SPARQL_PREFIXES + """SELECT DISTINCT ?e ?class ?code WHERE {
+_TYPES = SPARQL_PREFIXES + """SELECT DISTINCT ?e ?class ?code WHERE { %s
   ?e a ?scored . ?scored ck:cameoCode [] . ?e a ?class OPTIONAL { ?class ck:cameoCode ?code } }"""
 _TREE = SPARQL_PREFIXES + "SELECT ?sub ?class WHERE { ?sub rdfs:subClassOf ?class FILTER(?sub != ?class) }"
 
 
-def event_scores(store: Store) -> dict[str, tuple[str, float]]:
-    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class.
+def event_scores(store: Store, pattern: str = "") -> dict[str, tuple[str, float]]:
+    """``{event IRI: (CAMEO code, Goldstein score)}`` for every event with a scored class (or only
+    those the SPARQL ``pattern`` binds to ``?e``).
 
     Only an event's most specific classes count: those with no sub-class among its own types. The
     class tree is read by itself and applied here: Virtuoso answers a path inside ``FILTER NOT
     EXISTS`` wrongly, depending on the order the triples were written in (docs/stores.md).
     """
     below = _below(store)
-    rows = store.select(_TYPES)
+    rows = store.select(_TYPES % pattern)
     types: dict[str, set[str]] = {}
     for row in rows:
         types.setdefault(row["e"].value, set()).add(row["class"].value)

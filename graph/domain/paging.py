@@ -1,14 +1,14 @@
 """Pages of the list answers: ``limit`` rows after an opaque cursor.
 
 A cursor is the sort key of the last row a page answered (keyset paging, never an offset), so a
-write between two requests neither repeats nor skips a row that was already there: strikes and
-accusations page on (date, IRI) in SPARQL, so that only a page's events are described; actors page
-on (label, IRI) and the timeline on (date, IRI). A SPARQL engine has no index in date order, so a
-page of strikes is looked for a few days at a time from the cursor's date on, each day an index
-lookup of the events dated so: a page costs the same at any depth and any size of graph, where one
-ORDER BY … LIMIT sorts every event first. Stored queries are arbitrary SELECTs with their
-own ORDER BY: they page on the query's own order, resuming after the last row answered (see
-docs/design-departures.md).
+write between two requests neither repeats nor skips a row that was already there: strikes,
+accusations and the timeline page on (date, IRI) in SPARQL, so that only a page's events are
+described; actors page on (label, IRI), a binary search in their order kept per store version.
+A SPARQL engine has no index in date order, so a page of events is looked for a few days at a
+time from the cursor's date on, each day an index lookup of the events dated so: a page costs the
+same at any depth and any size of graph, where one ORDER BY … LIMIT sorts every event first.
+Stored queries are arbitrary SELECTs with their own ORDER BY: they page on the query's own order,
+resuming after the last row answered (see docs/design-departures.md).
 
 >>> from conflictkg.graph.store import open_store
 >>> store = open_store("memory")
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -32,11 +33,11 @@ from typing import Callable, Sequence
 import pyoxigraph as ox
 
 from .accusations import accusation_pattern, describe_accusations
-from .actors import actor_nodes, describe_actors
-from .names import FilterError, label_index
+from .actors import actor_order, describe_actors
+from .names import FilterError
 from .queries import StoredResult, run_stored
 from .strikes import describe_strikes, strike_pattern
-from .timeline import timeline
+from .timeline import describe_timeline, timeline_pattern
 from ..store import Store
 from ..vocab import SPARQL_PREFIXES
 
@@ -257,17 +258,23 @@ def _slice(kind: str, items: list, key: Callable, limit: int, cursor: str | None
 
 
 def actors_page(store: Store, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None, type: str | None = None) -> Page:
-    """A page of ``/api/actors``, by label then IRI; only the page's actors are described."""
-    index = label_index(store)
-    nodes, token = _slice("actors", actor_nodes(store, type=type), lambda n: (index.labels[n].casefold(), n),
-                          limit, cursor, 2)
-    return Page(describe_actors(store, nodes), token)
+    """A page of ``/api/actors``, by label then IRI: a binary search in the actors' order (kept per
+    store version), and only the page's actors described."""
+    keys, nodes = actor_order(store, type=type)
+    after = decode_cursor("actors", cursor, 2)
+    if after is not None and not all(isinstance(part, str) for part in after):
+        raise PagingError(f"cursor: {cursor[:40]!r} is not a cursor of this list (use the 'next' of its last page)")
+    start = bisect.bisect_right(keys, tuple(after)) if after is not None else 0
+    page = nodes[start:start + limit]
+    token = encode_cursor("actors", keys[start + limit - 1]) if start + limit < len(nodes) else None
+    return Page(describe_actors(store, page), token)
 
 
 def timeline_page(store: Store, *, limit: int = DEFAULT_LIMIT, cursor: str | None = None) -> Page:
-    """A page of ``/api/timeline``, by the date's text then IRI (the timeline's own order)."""
-    items, token = _slice("timeline", timeline(store), lambda e: (e["date"], e["iri"]), limit, cursor, 2)
-    return Page(items, token)
+    """A page of ``/api/timeline``, by the date's text then IRI (the timeline's own order): found
+    window by window of dates as strikes are, and only the page's events described."""
+    return _keyset_page(store, "timeline", lambda unfiltered=False, **more: timeline_pattern(store, **more),
+                        limit, cursor, dated=True, describe=describe_timeline)
 
 
 def page_of(store: Store, *, items: Callable[[Store], list], kind: str, key: Callable, limit: int = DEFAULT_LIMIT,
