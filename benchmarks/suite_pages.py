@@ -41,30 +41,27 @@ def p95(times: list[float]) -> float:
     return statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) > 1 else times[0]
 
 
-def _cursors(store, pages: int) -> list[str | None]:
-    """The cursor of each of the first ``pages`` pages (None for the first)."""
-    from conflictkg.graph.domain.paging import strikes_page
-
+def _cursors(store, fetch, limit: int, pages: int) -> list[str | None]:
+    """The cursor of each of the first ``pages`` pages of a list (None for the first)."""
     cursors: list[str | None] = [None]
     while len(cursors) < pages:
-        found = strikes_page(store, limit=100, cursor=cursors[-1]).next
+        found = fetch(store, limit=limit, cursor=cursors[-1]).next
         if found is None:
             break
         cursors.append(found)
     return cursors
 
 
-def _recorded(store, cursor: str | None) -> list[str]:
-    """The SPARQL of one page, as the server sends it once its label index and the list's first and
-    last dates are known (they are kept per store version)."""
+def _recorded(store, fetch, limit: int, cursor: str | None) -> list[str]:
+    """The SPARQL of one page, as the server sends it once its label index and what else it keeps
+    per store version (the list's first and last dates, the actors' order) are known."""
     from conflictkg.graph.domain.names import label_index
-    from conflictkg.graph.domain.paging import strikes_page
 
     recorder = _Recorder(store)
     label_index(recorder)
-    strikes_page(recorder, limit=100, cursor=cursor)
+    fetch(recorder, limit=limit, cursor=cursor)
     recorder.queries.clear()
-    strikes_page(recorder, limit=100, cursor=cursor)
+    fetch(recorder, limit=limit, cursor=cursor)
     return list(recorder.queries)
 
 
@@ -110,8 +107,9 @@ def _serving(spec: str, workers: int = 2):
                 server.wait()
 
 
-def measure_pages(spec: str, label: str, requests: int = REQUESTS) -> list[dict]:
-    """The suite's rows for the store ``spec`` (an ``oxigraph:PATH`` nobody else has open).
+def measure(spec: str, label: str, lists: dict[str, tuple], requests: int = REQUESTS, pages: int = 10) -> list[dict]:
+    """A first and a ``pages``-th page of each list, ``{route: (its page function, rows a page)}``,
+    for the store ``spec`` (an ``oxigraph:PATH`` nobody else has open).
 
     Each figure's requests take turns with its reference (the same page's SPARQL replayed on raw
     pyoxigraph, over the same store opened read-only beside the server), so that whatever else the
@@ -120,30 +118,38 @@ def measure_pages(spec: str, label: str, requests: int = REQUESTS) -> list[dict]
     from conflictkg.graph.store import Store, open_store
 
     store = open_store(spec)
-    found = _cursors(store, 10)
+    found = {route: _cursors(store, fetch, limit, pages) for route, (fetch, limit) in lists.items()}
     del store
     gc.collect()
-    cursors = {"first page": found[0], "tenth page": found[-1]}
     rows = []
     with _serving(spec) as port:
         engine = ox.Store.read_only(spec.split(":", 1)[1])
         reader = Store(engine, spec)
-        for name, cursor in cursors.items():
-            texts = _recorded(reader, cursor)
-            path = "/api/strikes?limit=100" + (f"&cursor={cursor}" if cursor else "")
-            for _ in range(3):  # warm: the label index, the worker's first queries, the engine's caches
-                _get(port, path), _replay(engine, texts)
-            ours, reference = [], []
-            for _ in range(requests):
-                ours.append(_get(port, path))
-                reference.append(_replay(engine, texts))
-            rows.append(row(f"/api/strikes {name} (p95) at {label}", p95(ours), p95(reference), GOAL,
-                            "the page's SPARQL on raw pyoxigraph (p95)", queries=len(texts), requests=requests,
-                            page=len(found) if name == "tenth page" else 1, goal_ms=100,
-                            within_100ms=p95(ours) <= 0.1, median_s=statistics.median(ours),
-                            reference_median_s=statistics.median(reference)))
+        for route, (fetch, limit) in lists.items():
+            cursors = found[route]
+            for which, cursor in (("first page", cursors[0]), (f"page {len(cursors)}", cursors[-1])):
+                texts = _recorded(reader, fetch, limit, cursor)
+                path = f"{route}?limit={limit}" + (f"&cursor={cursor}" if cursor else "")
+                for _ in range(3):  # warm: the label index, the worker's first queries, the engine's caches
+                    _get(port, path), _replay(engine, texts)
+                ours, reference = [], []
+                for _ in range(requests):
+                    ours.append(_get(port, path))
+                    reference.append(_replay(engine, texts))
+                rows.append(row(f"{route}?limit={limit} {which} (p95) at {label}", p95(ours), p95(reference), GOAL,
+                                "the page's SPARQL on raw pyoxigraph (p95)", queries=len(texts),
+                                requests=requests, page=len(cursors) if cursor else 1, goal_ms=100,
+                                within_100ms=p95(ours) <= 0.1, median_s=statistics.median(ours),
+                                reference_median_s=statistics.median(reference)))
         del reader, engine
     return rows
+
+
+def measure_pages(spec: str, label: str, requests: int = REQUESTS) -> list[dict]:
+    """The suite's rows: a first and a tenth page of ``/api/strikes``, 100 strikes a page."""
+    from conflictkg.graph.domain.paging import strikes_page
+
+    return measure(spec, label, {"/api/strikes": (strikes_page, 100)}, requests)
 
 
 @suite("pages")
