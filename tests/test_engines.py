@@ -16,7 +16,6 @@ from conflictkg.graph.domain.synth import write_events
 from conflictkg.graph.store import StoreError, open_store, sparql_backend
 from conflictkg.graph.store.sparql_backend import SparqlStore
 from conflictkg.graph.write.load import load_files
-from tests.conftest import VIRTUOSO_DIFFERENCES
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
@@ -113,9 +112,7 @@ def _recording(post, posted: list):
     return record
 
 
-def test_a_bulk_load_goes_in_batches_through_the_graph_store(bulk_spec, engine, tmp_path, monkeypatch):
-    if engine[0] == "virtuoso":
-        pytest.skip(f"a named Virtuoso difference (docs/stores.md): {VIRTUOSO_DIFFERENCES['test_load_command']}")
+def test_a_bulk_load_goes_in_batches_through_the_graph_store(bulk_spec, tmp_path, monkeypatch):
     path = _synthetic(tmp_path)
     memory, remote = open_store("memory"), open_store(bulk_spec)
     monkeypatch.setattr(sparql_backend, "BATCH", 500)
