@@ -19,6 +19,7 @@ from conflictkg.cli import main
 from conflictkg.graph.store import entailment
 from conflictkg.graph.exports.snapshot import canonical_id
 from conflictkg.graph.shacl.validation import validate
+from conflictkg.graph.store.sparql_backend import SparqlStore
 
 CK = "https://w3id.org/conflictkg/ontology#"
 EVENT = "https://w3id.org/conflictkg/id/event/"
@@ -121,7 +122,8 @@ def client(backend, held):
 
 
 def _in_a_graph(backend) -> bool:
-    return getattr(backend.store(), "graph", None) is not None
+    store = backend.store()
+    return isinstance(store, SparqlStore) and store.graph is not None
 
 
 def _refusal(backend, name: str) -> tuple[int, str | None]:
@@ -136,8 +138,6 @@ def _assert_held_untouched(backend) -> None:
     if not _in_a_graph(backend):
         assert [str(g) for g in store.named_graphs()] == [f"<{HELD}>"]
         return
-    from conflictkg.graph.store.sparql_backend import SparqlStore
-
     assert store.named_graphs() == []
     engine = SparqlStore(store.query_url, store.update_url)  # the engine's graphs, not conflictkg's view
     assert engine.ask(f"ASK {{ GRAPH <{HELD}> {{ <{EVENT}x-bombing> a <{CK}Bombing> }} }}")
