@@ -288,18 +288,22 @@ def test_load_command(backend, runner):
 
 
 LITERALS = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
 <https://w3id.org/conflictkg/id/actor/iran> rdfs:comment "line one\\nline \\"two\\", a back\\\\slash, a\\ttab, “curly” ü 🚀"@en ;
     rdfs:seeAlso [ rdfs:comment "a blank node"@en ; rdfs:seeAlso [ rdfs:comment "nested"@en ] ] .
-<urn:x:measure> <urn:x:value> "1000"^^xsd:double , "2024-01-16T10:00:00Z"^^xsd:dateTime , "007"^^xsd:integer ,
-    "1.50"^^xsd:decimal , "chat"@fr-CA , "x"^^<urn:x:custom> .
+<urn:x:measure> <urn:x:value> "2.5"^^xsd:double , "2024-01-16T10:00:00Z"^^xsd:dateTime , "7"^^xsd:integer ,
+    "1.5"^^xsd:decimal , "chat"@fr-CA , "x"^^<urn:x:custom> , "POINT(38.00 20.1234567)"^^geo:wktLiteral .
+"""
+#: Numbers written otherwise than in their canonical form, and a boolean beside the integer 1.
+NUMBERS = """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<urn:x:measure> <urn:x:value> "1000"^^xsd:double , "007"^^xsd:integer , "1.50"^^xsd:decimal , "true"^^xsd:boolean ,
+    "1"^^xsd:integer .
 """
 
 
-def test_literals_and_blank_nodes_are_stored_as_written(backend, tmp_path):
-    """Escapes, non-ASCII text, blank nodes and typed literals come back as the memory store keeps them:
-    the same snapshot id, the same answers."""
+def _stored_as_written(backend, tmp_path, text: str) -> None:
     path = tmp_path / "literals.ttl"
-    path.write_text(LITERALS, encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     memory = open_store("memory")
     load_files(memory, [path])
     store = backend.store()
@@ -307,6 +311,16 @@ def test_literals_and_blank_nodes_are_stored_as_written(backend, tmp_path):
     query = "SELECT ?o WHERE { <urn:x:measure> <urn:x:value> ?o }"
     assert sorted(map(str, store.select(query))) == sorted(map(str, memory.select(query)))
     assert canonical_id(store) == canonical_id(memory)
+
+
+def test_literals_and_blank_nodes_are_stored_as_written(backend, tmp_path):
+    """Escapes, non-ASCII text, blank nodes, typed literals (a WKT point with trailing zeros and seven
+    decimals too) come back as the memory store keeps them: the same snapshot id, the same answers."""
+    _stored_as_written(backend, tmp_path, LITERALS)
+
+
+def test_numbers_are_stored_as_written(backend, tmp_path):
+    _stored_as_written(backend, tmp_path, NUMBERS)
 
 
 # -- writes: POST /sparql/update -----------------------------------------------------------------------

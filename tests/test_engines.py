@@ -16,7 +16,6 @@ from conflictkg.graph.domain.synth import write_events
 from conflictkg.graph.store import StoreError, open_store, sparql_backend
 from conflictkg.graph.store.sparql_backend import SparqlStore
 from conflictkg.graph.write.load import load_files
-from tests.conftest import VIRTUOSO_DIFFERENCES
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
@@ -114,9 +113,7 @@ def _recording(post, posted: list):
     return record
 
 
-def test_a_bulk_load_goes_in_batches_through_the_graph_store(bulk_spec, engine, tmp_path, monkeypatch):
-    if engine[0] == "virtuoso":
-        pytest.skip(f"a named Virtuoso difference (docs/stores.md): {VIRTUOSO_DIFFERENCES['test_load_command']}")
+def test_a_bulk_load_goes_in_batches_through_the_graph_store(bulk_spec, tmp_path, monkeypatch):
     path = _synthetic(tmp_path)
     memory, remote = open_store("memory"), open_store(bulk_spec)
     graphs = _graphs(remote)
@@ -158,10 +155,8 @@ def test_a_bulk_load_cut_short_leaves_nothing(bulk_spec, tmp_path, monkeypatch):
     assert set(remote.quads_for_pattern()) == before
 
 
-def test_a_load_cut_short_keeps_the_triples_it_repeated(bulk_spec, engine, tmp_path, monkeypatch):
+def test_a_load_cut_short_keeps_the_triples_it_repeated(bulk_spec, tmp_path, monkeypatch):
     """A file that holds triples the engine has already: taking the load back must not take them."""
-    if engine[0] == "virtuoso":
-        pytest.skip(f"a named Virtuoso difference (docs/stores.md): {VIRTUOSO_DIFFERENCES['test_load_command']}")
     remote = open_store(bulk_spec)
     before = set(remote.quads_for_pattern())
     path = _synthetic(tmp_path)
@@ -174,3 +169,78 @@ def test_a_load_cut_short_keeps_the_triples_it_repeated(bulk_spec, engine, tmp_p
         load_files(remote, [path])
     assert len(calls) == 3
     assert set(remote.quads_for_pattern()) == before
+
+
+# -- WKT literals as written ---------------------------------------------------------------------------
+
+GEO = "PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
+GEO_WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
+SYRIA = "https://w3id.org/conflictkg/id/place/syria-geometry"  # the seed's "POINT(38.99 34.80)"
+
+
+def _raw_select(server, graph: str, query: str) -> list[dict]:
+    """The engine's own JSON answer, read by no part of conflictkg."""
+    response = requests.post(server.query_url, data={"query": query, "default-graph-uri": graph},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    response.raise_for_status()
+    return response.json()["results"]["bindings"]
+
+
+def test_a_wkt_literal_is_read_matched_and_replaced_as_written(engine, graph_spec):
+    """The seed's point with its trailing zero comes back as written; a query and a DELETE DATA that
+    name it find it; a point with seven decimals put in its place comes back as written too, in the
+    SPARQL answers and in the places' GeoJSON."""
+    client = create_app({"STORE": graph_spec, "TESTING": True, "UPDATE_TOKEN": "t"}).test_client()
+
+    def ask(wkt: str) -> bool:
+        query = GEO + f'ASK {{ <{SYRIA}> geo:asWKT "{wkt}"^^geo:wktLiteral }}'
+        return client.get("/sparql", query_string={"query": query}).json["boolean"]
+
+    rows = client.get("/sparql", query_string={"query": GEO + f"SELECT ?w (DATATYPE(?w) AS ?d) "
+                                                              f"WHERE {{ <{SYRIA}> geo:asWKT ?w }}"}).json
+    (row,) = rows["results"]["bindings"]
+    assert (row["w"]["value"], row["w"]["datatype"], row["d"]["value"]) == ("POINT(38.99 34.80)", GEO_WKT, GEO_WKT)
+    assert ask("POINT(38.99 34.80)") and not ask("POINT(38.99 34.8)")
+    moved = (GEO + f'DELETE DATA {{ <{SYRIA}> geo:asWKT "POINT(38.99 34.80)"^^geo:wktLiteral }} ; '
+                   f'INSERT DATA {{ <{SYRIA}> geo:asWKT "POINT(38.9912345 34.8012345)"^^geo:wktLiteral }}')
+    response = client.post("/sparql/update", data=moved, content_type="application/sparql-update",
+                           headers={"Authorization": "Bearer t"})
+    assert response.status_code == 204, response.get_data(as_text=True)
+    assert ask("POINT(38.9912345 34.8012345)") and not ask("POINT(38.99 34.80)")
+    places = client.get("/api/places?format=geojson&limit=1000").json["features"]
+    assert [f["geometry"]["coordinates"] for f in places if f["properties"]["label"] == "Syria"] == [[38.9912345,
+                                                                                                     34.8012345]]
+
+
+def test_the_engine_holds_the_wkt_text_as_written(engine, graph_spec):
+    """Oxigraph server keeps a geo:wktLiteral as it is; on Virtuoso, which would round it, the same text
+    is kept under conflictkg's own datatype: what a reader of the engine itself sees."""
+    from conflictkg.graph.store.virtuoso import AS_WRITTEN
+
+    name, server = engine
+    open_store(graph_spec)  # seeds the graph
+    (row,) = _raw_select(server, graph_spec.split("graph=")[1].split(";")[0],
+                         f"SELECT ?w WHERE {{ <{SYRIA}> <http://www.opengis.net/ont/geosparql#asWKT> ?w }}")
+    assert (row["w"]["value"], row["w"]["datatype"]) == ("POINT(38.99 34.80)",
+                                                         AS_WRITTEN if name == "virtuoso" else GEO_WKT)
+
+
+def test_geometries_virtuoso_stored_itself_are_read_as_wkt_literals(virtuoso_service):
+    """Points written to Virtuoso without conflictkg are rounded by it through single precision: they are
+    read as geo:wktLiteral, exact up to six significant digits, the nearest single-precision value beyond."""
+    graph = f"urn:conflictkg:test:{uuid.uuid4().hex}"
+    spec = f"sparql:{virtuoso_service.query_url};graph={graph}"
+    requests.post(virtuoso_service.update_url, timeout=30, data={"update": (
+        f"INSERT DATA {{ GRAPH <{graph}> {{ <urn:x:a> <urn:x:at> \"POINT(67.71 33.94)\"^^<{GEO_WKT}> . "
+        f"<urn:x:b> <urn:x:at> \"POINT(38.9912345 -2.5)\"^^<{GEO_WKT}> }} }}")}).raise_for_status()
+    try:
+        (raw,) = _raw_select(virtuoso_service, graph, "SELECT ?w WHERE { <urn:x:a> ?p ?w }")
+        assert raw["w"]["value"] == "POINT(67.709999084473 33.939998626709)"  # what Virtuoso answers
+        store = SparqlStore.from_spec(spec)
+        found = {row["s"].value: row["w"] for row in store.select("SELECT ?s ?w WHERE { ?s <urn:x:at> ?w }")}
+        assert found == {"urn:x:a": ox.Literal("POINT(67.71 33.94)", datatype=ox.NamedNode(GEO_WKT)),
+                         "urn:x:b": ox.Literal("POINT(38.991234 -2.5)", datatype=ox.NamedNode(GEO_WKT))}
+        graph_answer = store.query("CONSTRUCT WHERE { <urn:x:a> ?p ?w }")
+        assert [t.object for t in graph_answer] == [found["urn:x:a"]]
+    finally:
+        SparqlStore.from_spec(spec).remove_graph(graph)

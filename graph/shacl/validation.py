@@ -189,9 +189,22 @@ def _value_filter(name: str, arg: rdflib.term.Node, g: rdflib.Graph, param_node:
         langs = " || ".join(f"langMatches(lang({v}), {rdflib.Literal(str(t)).n3()})" for t in Collection(g, arg))
         return f"FILTER (!isLiteral({v}) || !({langs or 'false'}))"
     if name == "in":
-        members = " || ".join(f"sameTerm({v}, {m.n3()})" for m in Collection(g, arg))
+        members = " || ".join(_same_term(v, m) for m in Collection(g, arg))
         return f"FILTER (!({members or 'false'}))"
     return None
+
+
+def _same_term(var: str, node: rdflib.term.Node) -> str:
+    """``sameTerm(var, node)``, written out for a plain string: Virtuoso answers false when a stored
+    string is compared so with a string constant, though it holds for IRIs and other literals.
+
+    >>> _same_term("?v", rdflib.Literal("reported"))
+    '(isLiteral(?v) && STR(?v) = "reported" && DATATYPE(?v) = <http://www.w3.org/2001/XMLSchema#string> && LANG(?v) = "")'
+    """
+    if isinstance(node, rdflib.Literal) and node.language is None and node.datatype in (None, XSD.string):
+        return (f"(isLiteral({var}) && STR({var}) = {rdflib.Literal(str(node)).n3()} "
+                f"&& DATATYPE({var}) = <{XSD.string}> && LANG({var}) = \"\")")
+    return f"sameTerm({var}, {node.n3()})"
 
 
 def compile_shapes(g: rdflib.Graph) -> Plan:
@@ -344,8 +357,8 @@ def _compile_member(g: rdflib.Graph, member, target: str, path: str | None, resu
             if result_path and path == f"<{result_path}>":
                 out[-1].anywhere = (f"SELECT ?this ?value WHERE {{ {values} {condition} }}", target, path)
     for arg in g.objects(member, SH.hasValue):
-        missing = f"FILTER NOT EXISTS {{ ?this {path} ?value FILTER (sameTerm(?value, {arg.n3()})) }}" if path \
-            else f"FILTER (!sameTerm(?this, {arg.n3()}))"
+        missing = f"FILTER NOT EXISTS {{ ?this {path} ?value FILTER ({_same_term('?value', arg)}) }}" if path \
+            else f"FILTER (!{_same_term('?this', arg)})"
         add("hasValue", f"SELECT ?this WHERE {{ {target} {missing} }}", arg)
     for constraint in g.objects(member, SH.sparql):
         if (constraint, SH.deactivated, rdflib.Literal(True)) in g:
@@ -404,8 +417,10 @@ def _class_closures(query_func, queries: Iterable[str]) -> dict[str, str]:
     classes = sorted({m.group(2) for q in queries for m in _MEMBERSHIP.finditer(q)})
     if not classes:
         return {}
-    rows = query_func("SELECT ?sup ?sub WHERE { VALUES ?sup { " + " ".join(f"<{c}>" for c in classes)
-                      + " } ?sub " + RDFS.subClassOf.n3() + "* ?sup FILTER (isIRI(?sub)) }")
+    # one path per class, each ending in the class itself: Virtuoso refuses a transitive path whose
+    # ends are both variables ("transitive start not given"), even when VALUES binds one
+    paths = " UNION ".join(f"{{ BIND(<{c}> AS ?sup) ?sub {RDFS.subClassOf.n3()}* <{c}> }}" for c in classes)
+    rows = query_func(f"SELECT ?sup ?sub WHERE {{ {paths} FILTER (isIRI(?sub)) }}")
     subs: dict[str, set[str]] = {c: {c} for c in classes}
     for row in rows:
         subs[row["sup"].value].add(row["sub"].value)

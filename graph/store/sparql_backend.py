@@ -44,6 +44,7 @@ import requests
 
 from ..auth import bearer_headers
 from .entailment import choose
+from . import virtuoso
 from . import (ForeignStore, QueryError, QueryResult, QueryTimeout, StoreError, _data_update, _has_blank,
                     triples_result)
 
@@ -77,6 +78,11 @@ def _fix_blank_labels(content: bytes) -> bytes:
             if term.get("type") == "bnode":
                 term["value"] = _BAD_LABEL.sub("_", term["value"])
     return json.dumps(body).encode()
+
+
+#: A graph never written, named as the one named graph of a query with ``graph=``: the engine's other
+#: graphs are not conflictkg's named graphs.
+_NO_NAMED_GRAPHS = "urn:conflictkg:no-named-graphs"
 #: Triples per request of a bulk load.
 BATCH = 100_000
 #: Triples per DELETE DATA request when a bulk load cut short is taken back.
@@ -101,6 +107,8 @@ class SparqlStore(ForeignStore):
         self.graph = graph
         self.store_url = store_url or _store_url(query_url)
         self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
+        self._wkt: virtuoso.WktCodec | bool | None = None  # asked of the engine on first need
+        self._wkt_lock = threading.Lock()
 
     @classmethod
     def from_spec(cls, spec: str) -> "SparqlStore":
@@ -154,7 +162,7 @@ class SparqlStore(ForeignStore):
     def query(self, sparql: str, *, default_graph=None, named_graphs=None, union_default_graph=False,
               base_iri=None, timeout=None, entailment=None) -> QueryResult:
         choose(entailment or "none", entails=False)  # a remote engine is read as it is
-        data: dict = {"query": sparql}
+        data: dict = {"query": self._to_engine(sparql)}
         if default_graph is None and self.graph is not None:
             default_graph = [self.graph]
         if default_graph is not None:
@@ -163,6 +171,8 @@ class SparqlStore(ForeignStore):
             data["default-graph-uri"] = [_iri(g) for g in default_graph]
         if named_graphs is not None:
             data["named-graph-uri"] = [_iri(g) for g in named_graphs]
+        elif self.graph is not None:  # none: Virtuoso reads all its graphs as named ones when none is named
+            data["named-graph-uri"] = [_NO_NAMED_GRAPHS]
         if union_default_graph:
             data["union-default-graph"] = ""  # Oxigraph server's; other engines ignore it
         accept = _ACCEPT_GRAPH if _query_form(sparql) in ("CONSTRUCT", "DESCRIBE") else _ACCEPT
@@ -174,11 +184,16 @@ class SparqlStore(ForeignStore):
                 content = response.content
                 if results_format == ox.QueryResultsFormat.JSON and b'"nodeID://' in content:
                     content = _fix_blank_labels(content)
+                if virtuoso.needs_reading(content):
+                    content = virtuoso.results_read(content, results_format == ox.QueryResultsFormat.JSON)
                 return ox.parse_query_results(content, format=results_format)
             rdf_format = ox.RdfFormat.from_media_type(media) if media else None
             if rdf_format is None:
                 raise StoreError(f"the engine answered in {media or 'an unnamed format'}, which is not SPARQL results")
-            return triples_result(ox.parse(response.content, format=rdf_format))
+            triples = ox.parse(response.content, format=rdf_format)
+            if virtuoso.needs_reading(response.content):
+                triples = virtuoso.triples_read(triples)
+            return triples_result(triples)
         except SyntaxError as exc:
             raise StoreError(f"the engine's answer cannot be read: {exc}") from exc
 
@@ -221,7 +236,9 @@ class SparqlStore(ForeignStore):
         return not self.query("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
     def _placed(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
-        """The quads as the engine stores them: the default graph's in the data graph, with ``graph=``."""
+        """The quads as the engine stores them: the default graph's in the data graph, with ``graph=``;
+        WKT literals as the engine keeps them written (:mod:`.virtuoso`)."""
+        quads = self._wkt_kept(quads)
         if self.graph is None:
             return quads
         target = ox.NamedNode(self.graph)
@@ -237,7 +254,7 @@ class SparqlStore(ForeignStore):
     def _send(self, sparql: str) -> None:
         with self._write_lock, self._changing:
             headers = {"Content-Type": "application/x-www-form-urlencoded", **bearer_headers()}
-            self._post(self.update_url, {"update": sparql}, headers, None)
+            self._post(self.update_url, {"update": self._to_engine(sparql)}, headers, None)
             self.generation += 1
 
     def add_quads(self, quads: Iterable[ox.Quad], *, bulk: bool = False) -> None:
@@ -278,6 +295,10 @@ class SparqlStore(ForeignStore):
         """
         from tqdm import tqdm
 
+        if self._wkt_codec() is not None:  # WKT literals travel as the engine keeps them written
+            kept = ox.Store()
+            kept.bulk_extend(self._wkt_kept(scratch))
+            scratch = kept
         graphs = [g for g in (ox.DefaultGraph(), *scratch.named_graphs())
                   if next(iter(scratch.quads_for_pattern(None, None, None, g)), None) is not None]
         bar = tqdm(total=len(scratch), unit=" triples", unit_scale=True, desc="to the engine", disable=None,
@@ -359,6 +380,39 @@ class SparqlStore(ForeignStore):
         if any(_has_blank(q) for q in (*removed, *added)):
             raise StoreError("a remote engine cannot be told which blank nodes to remove")
         self._send(_data_update(list(self._placed(removed)), list(self._placed(added))))
+
+    # -- WKT literals on an engine that rewrites them (Virtuoso) ---------------------------------
+
+    def _wkt_codec(self) -> virtuoso.WktCodec | None:
+        """The codec when the engine does not keep a ``geo:wktLiteral`` as written; asked once."""
+        if self._wkt is None:
+            with self._wkt_lock:
+                if self._wkt is None:
+                    try:
+                        response = self._post(self.query_url, {"query": virtuoso.PROBE},
+                                              {"Accept": _ACCEPT}, None)
+                        media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+                        keeps = virtuoso.keeps_wkt(response.content, media)
+                    except QueryError:
+                        keeps = True
+                    self._wkt = True if keeps else virtuoso.WktCodec()
+        return None if self._wkt is True else self._wkt
+
+    def _to_engine(self, sparql: str) -> str:
+        """A query or an update as the engine is sent it: WKT literals named as it keeps them."""
+        if "wktLiteral" not in sparql:
+            return sparql
+        codec = self._wkt_codec()
+        return codec.sparql(sparql) if codec is not None else sparql
+
+    def _wkt_kept(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        codec = None
+        for quad in quads:
+            if isinstance(quad.object, ox.Literal) and quad.object.datatype.value == virtuoso.GEO_WKT:
+                codec = codec or self._wkt_codec() or False
+                if codec:
+                    quad = next(codec.quads([quad]))
+            yield quad
 
     def remove_graph(self, graph: str) -> None:
         self._send(f"DROP SILENT GRAPH <{graph}>")
