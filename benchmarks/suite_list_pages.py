@@ -12,16 +12,8 @@ within 100 ms, and a ratio of at most 1.5.
 
 from __future__ import annotations
 
-import argparse
-import gc
-import json
-import tempfile
-from pathlib import Path
-
-import pyoxigraph as ox
-
 from .runner import suite
-from .suite_pages import REQUESTS, measure
+from .suite_pages import REQUESTS, command, measure, on_a_new_store
 
 #: Each list: its route, the function that answers a page of it, and the rows a page holds.
 LISTS = {"/api/timeline": ("timeline_page", 100), "/api/actors": ("actors_page", 10)}
@@ -37,36 +29,11 @@ def measure_list_pages(spec: str, label: str, requests: int = REQUESTS) -> list[
 
 @suite("list_pages")
 def _list_pages(ctx) -> list[dict]:
-    from conflictkg.graph.store import open_store
-
-    with tempfile.TemporaryDirectory(prefix="bench-list-pages-") as scratch:
-        spec = f"oxigraph:{Path(scratch) / 'kg'}"
-        store = open_store(spec)
-        store.load(ctx.data, ox.RdfFormat.N_TRIPLES)
-        store.rebuild_entailment()
-        store.flush()
-        del store
-        gc.collect()
-        return measure_list_pages(spec, f"{ctx.events} events", requests=max(10, REQUESTS // ctx.repeat))
+    return on_a_new_store(ctx, measure_list_pages, "bench-list-pages-")
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.suite_list_pages",
-                                     description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", required=True, help="oxigraph:PATH, already loaded")
-    parser.add_argument("--label", default=None, help="what the store holds, for the rows' names")
-    parser.add_argument("--requests", type=int, default=REQUESTS)
-    parser.add_argument("-o", "--output", default="bench-results/list-pages.json")
-    args = parser.parse_args(argv)
-    from .runner import machine
-
-    rows = measure_list_pages(args.store, args.label or args.store, args.requests)
-    report = {"machine": machine(), "store": args.store, "results": [{"suite": "list_pages", **r} for r in rows]}
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
-    for r in rows:
-        print(f"{r['name']}: ours {r['ours_s'] * 1000:.1f} ms, raw {r['reference_s'] * 1000:.1f} ms, "
-              f"ratio {r['ratio']:.2f} (goal ≤ {r['goal']})")
+    command(argv, name="list_pages", doc=__doc__, measuring=measure_list_pages, output="bench-results/list-pages.json")
 
 
 if __name__ == "__main__":

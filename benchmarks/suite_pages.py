@@ -152,11 +152,11 @@ def measure_pages(spec: str, label: str, requests: int = REQUESTS) -> list[dict]
     return measure(spec, label, {"/api/strikes": (strikes_page, 100)}, requests)
 
 
-@suite("pages")
-def _pages(ctx) -> list[dict]:
+def on_a_new_store(ctx, measuring, prefix: str) -> list[dict]:
+    """``measuring(spec, label, requests=…)`` over a new ``oxigraph:PATH`` store of the run's data."""
     from conflictkg.graph.store import open_store
 
-    with tempfile.TemporaryDirectory(prefix="bench-pages-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=prefix) as scratch:
         spec = f"oxigraph:{Path(scratch) / 'kg'}"
         store = open_store(spec)
         store.load(ctx.data, ox.RdfFormat.N_TRIPLES)
@@ -164,25 +164,35 @@ def _pages(ctx) -> list[dict]:
         store.flush()
         del store
         gc.collect()
-        return measure_pages(spec, f"{ctx.events} events", requests=max(10, REQUESTS // ctx.repeat))
+        return measuring(spec, f"{ctx.events} events", requests=max(10, REQUESTS // ctx.repeat))
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.suite_pages", description=__doc__.split("\n\n")[0])
+@suite("pages")
+def _pages(ctx) -> list[dict]:
+    return on_a_new_store(ctx, measure_pages, "bench-pages-")
+
+
+def command(argv: list[str] | None, *, name: str, doc: str, measuring, output: str) -> None:
+    """The command line of a pages suite run alone over a store that is already built."""
+    parser = argparse.ArgumentParser(prog=f"python -m benchmarks.suite_{name}", description=doc.split("\n\n")[0])
     parser.add_argument("--store", required=True, help="oxigraph:PATH, already loaded")
     parser.add_argument("--label", default=None, help="what the store holds, for the rows' names")
     parser.add_argument("--requests", type=int, default=REQUESTS)
-    parser.add_argument("-o", "--output", default="bench-results/pages.json")
+    parser.add_argument("-o", "--output", default=output)
     args = parser.parse_args(argv)
     from .runner import machine
 
-    rows = measure_pages(args.store, args.label or args.store, args.requests)
-    report = {"machine": machine(), "store": args.store, "results": [{"suite": "pages", **r} for r in rows]}
+    rows = measuring(args.store, args.label or args.store, args.requests)
+    report = {"machine": machine(), "store": args.store, "results": [{"suite": name, **r} for r in rows]}
     Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     Path(args.output).write_text(json.dumps(report, indent=2), encoding="utf-8")
     for r in rows:
         print(f"{r['name']}: ours {r['ours_s'] * 1000:.1f} ms, raw {r['reference_s'] * 1000:.1f} ms, "
               f"ratio {r['ratio']:.2f} (goal ≤ {r['goal']})")
+
+
+def main(argv: list[str] | None = None) -> None:
+    command(argv, name="pages", doc=__doc__, measuring=measure_pages, output="bench-results/pages.json")
 
 
 if __name__ == "__main__":
