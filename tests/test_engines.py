@@ -244,3 +244,25 @@ def test_geometries_virtuoso_stored_itself_are_read_as_wkt_literals(virtuoso_ser
         assert [t.object for t in graph_answer] == [found["urn:x:a"]]
     finally:
         SparqlStore.from_spec(spec).remove_graph(graph)
+
+
+def test_a_load_sends_none_of_the_engines_quads(oxigraph_service, tmp_path, monkeypatch):
+    """The store's copy joins the new data for the check: none of it, its named graphs' quads
+    neither, may travel with the load, or taking a load cut short back would take them too."""
+    from tests.conftest import _drop_all
+
+    _drop_all(oxigraph_service.update_url)
+    try:
+        remote = open_store(f"sparql:{oxigraph_service.query_url}")  # seeded: the engine was empty
+        remote.update("INSERT DATA { GRAPH <urn:conflictkg:test:kept> { <urn:a> <urn:b> <urn:c> } }")
+        before = set(remote.quads_for_pattern())
+        monkeypatch.setattr(sparql_backend, "BATCH", 500)
+        sent, original = [], SparqlStore._send_batch
+        monkeypatch.setattr(SparqlStore, "_send_batch", lambda self, graph, body: (
+            sent.append((graph, body.count(b"\n"))), original(self, graph, body)))
+        added = load_files(remote, [_synthetic(tmp_path, events=400)])
+        assert {graph for graph, _ in sent} == {None} and sum(n for _, n in sent) == added
+        assert set(remote.quads_for_pattern()) >= before
+        assert len(remote) == len(before) + added
+    finally:
+        _drop_all(oxigraph_service.update_url)

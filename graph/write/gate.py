@@ -326,8 +326,8 @@ def _prepare(store: Store, sources, engine: str, max_depth: int, was: Path | Non
             scratch = copy
     report = _validation().validate(Store(scratch, "memory"), focus=focus, engine=engine)
     report.results = add_ill_typed(report.results, ill.result())
-    if joined is not None:
-        for quad in joined.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    if joined is not None:  # every graph's: the copy's named graphs joined too
+        for quad in joined:
             staged.remove(quad)
     return _Write(report, staged, added, whole, focus, scratch if focus is not None else None, known)
 
