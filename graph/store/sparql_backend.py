@@ -109,6 +109,7 @@ class SparqlStore(ForeignStore):
         self._local = threading.local()  # a requests.Session per thread: sessions are not thread-safe
         self._wkt: virtuoso.WktCodec | bool | None = None  # asked of the engine on first need
         self._wkt_lock = threading.Lock()
+        self._oxigraph: bool | None = None  # whether the engine is Oxigraph server: asked on the first bulk load
 
     @classmethod
     def from_spec(cls, spec: str) -> "SparqlStore":
@@ -353,14 +354,13 @@ class SparqlStore(ForeignStore):
     def _bulk_loader(self) -> bool:
         """Whether the engine is Oxigraph server, whose Graph Store endpoint takes ``no_transaction``
         (its bulk loader); asked once, from the ``Server`` header of its answer to a bare request."""
-        found = getattr(self, "_oxigraph", None)
-        if found is None:
+        if self._oxigraph is None:
             try:
                 server = self._session.head(self.store_url, timeout=(_CONNECT_TIMEOUT, 30)).headers.get("Server", "")
             except requests.RequestException:
                 server = ""
-            found = self._oxigraph = server.startswith("Oxigraph/")
-        return found
+            self._oxigraph = server.startswith("Oxigraph/")
+        return self._oxigraph
 
     def _take_back(self, sent: list[tuple[str | None, bytes]], cause: BaseException) -> None:
         """Remove the triples of the batches ``sent`` (new to the engine, so none was there before)."""
