@@ -53,7 +53,7 @@ def event_scores(store: Store, pattern: str = "") -> dict[str, tuple[str, float]
     class tree is read by itself and applied here: Virtuoso answers a path inside ``FILTER NOT
     EXISTS`` wrongly, depending on the order the triples were written in (docs/stores.md).
     """
-    below = _below(store)
+    supers = superclasses(store)
     rows = store.select(_TYPES % pattern)
     types: dict[str, set[str]] = {}
     for row in rows:
@@ -64,17 +64,17 @@ def event_scores(store: Store, pattern: str = "") -> dict[str, tuple[str, float]
             continue
         code, event, cls = row["code"].value, row["e"].value, row["class"].value
         score = goldstein(code)
-        if score is None or any((sub, cls) in below for sub in types[event]):
+        if score is None or any(cls in supers.get(sub, ()) for sub in types[event]):
             continue
         if event not in out or score < out[event][1]:
             out[event] = (code, score)
     return out
 
 
-def _below(store: Store) -> set[tuple[str, str]]:
-    """Every (class, super-class) pair of the class tree, however deep (Virtuoso walks a path only
-    from a given start, so the tree is walked here)."""
+def superclasses(store: Store) -> dict[str, set[str]]:
+    """Each class of the store's class tree and its strict super-classes, however deep. The tree is
+    read edge by edge and walked here: Virtuoso walks a path only from a given start."""
     import networkx as nx
 
     tree = nx.DiGraph((row["sub"].value, row["class"].value) for row in store.select(_TREE))
-    return {(sub, cls) for sub in tree for cls in nx.descendants(tree, sub)}
+    return {sub: nx.descendants(tree, sub) for sub in tree}

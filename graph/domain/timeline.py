@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .attribution import attributed
-from .escalation import event_scores
+from .escalation import event_scores, superclasses
 from .names import label_index
 from ..store import Store
 from ..vocab import CK, SPARQL_PREFIXES, local_id
@@ -37,10 +37,6 @@ SELECT ?e ?date ?label ?status ?basis ?country WHERE {
 }"""
 
 _TYPES = SPARQL_PREFIXES + "SELECT ?e ?type WHERE { %s ?e a ?type }"
-
-# each top class named in its branch: Virtuoso needs a path's end given, not bound by VALUES
-_UNDER = SPARQL_PREFIXES + "SELECT ?c ?top WHERE { %s }" % " UNION ".join(
-    f"{{ ?c rdfs:subClassOf* <{k}> BIND(<{k}> AS ?top) }}" for k in KINDS)
 
 # Perpetrators and targeted groups come with their attribution (:mod:`.attribution`); the
 # country is where an event happened, not whom it was against.
@@ -77,11 +73,9 @@ def describe_timeline(store: Store, pattern: str) -> list[dict]:
     """The ``/api/timeline`` objects of the events ``pattern`` binds to ``?e`` and ``?date``, by the
     date's text, then IRI."""
     index = label_index(store)
-    under: dict[str, set[str]] = defaultdict(set)  # a class -> the top classes it is (under)
-    for top in KINDS:
-        under[top].add(top)
-    for row in store.select(_UNDER):
-        under[row["c"].value].add(row["top"].value)
+    under = {cls: {top for top in KINDS if top in supers} for cls, supers in superclasses(store).items()}
+    for top in KINDS:  # a class -> the top classes it is, or is under
+        under.setdefault(top, set()).add(top)
     types: dict[str, set[str]] = defaultdict(set)
     tops: dict[str, set[str]] = defaultdict(set)
     for row in store.select(_TYPES % pattern):
